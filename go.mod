@@ -1,0 +1,3 @@
+module github.com/fullauth/fullauth
+
+go 1.26.0

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/fullauth/fullauth/password"
 )
 
 // Config holds the settings of an [Auth]. The zero value is usable and
@@ -40,6 +42,11 @@ type Config struct {
 	PasswordHashAlgorithm string // PASSWORD_HASH_ALGORITHM
 	// PasswordPolicy applies to new passwords. MinLength defaults to 8.
 	PasswordPolicy PasswordPolicy // PASSWORD_MIN_LENGTH
+	// Argon2 and BcryptCost tune the hash of new passwords; zero values
+	// mean argon2-cffi's defaults (t=3, m=64 MiB, p=4) and cost 12. A stored
+	// hash made with other values is replaced at the next login.
+	Argon2     password.Argon2Params
+	BcryptCost int
 	// HashWorkers bounds how many password hashes run at once. Default:
 	// the number of CPUs.
 	HashWorkers int

@@ -1,0 +1,154 @@
+package fullauth
+
+import (
+	"context"
+	"errors"
+	"strconv"
+)
+
+// Login checks a password and starts a session. Unknown identifier, wrong
+// password, missing password (OAuth-only user), inactive account and
+// locked identifier all return ErrInvalidCredentials, with the same cost:
+// unknown users are checked against a dummy hash of the configured
+// algorithm unless Config.AllowLoginTimingLeak is set.
+//
+// Lockout (CONTRACT §9.1, §24.6) counts attempts per normalised identifier
+// in the KV. Each attempt takes a numbered slot with one atomic increment
+// before the password is checked, so however many guesses run in parallel
+// on however many processes, at most MaxLoginAttempts are checked per
+// window; the attempt that fills the last slot and fails locks the
+// identifier for LockoutDuration. Success clears the count. An inactive
+// user's correct password uses a slot too (the reference neither counts nor
+// clears it).
+//
+// A hash made with other parameters or the other algorithm is replaced
+// after a successful check (CONTRACT §24.8).
+func (a *Auth) Login(ctx context.Context, identifier, password string, client ClientInfo) (*User, *TokenPair, error) {
+	log := a.logs.named("login")
+	key := NormalizeEmail(identifier)
+	if len(password) > MaxPasswordBytes {
+		// Never hash attacker-sized input; no account has such a password.
+		return nil, nil, ErrInvalidCredentials
+	}
+	slot, err := a.takeAttempt(ctx, key)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	u, err := a.store.UserByEmail(ctx, key)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, nil, err
+	}
+	var hash string
+	if u != nil {
+		if hash, err = a.store.PasswordHash(ctx, u.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, nil, err
+		}
+	}
+	if hash == "" {
+		if !a.cfg.AllowLoginTimingLeak {
+			if _, err := a.hasher.Verify(ctx, a.dummy(ctx), password); err != nil {
+				return nil, nil, err
+			}
+		}
+		log.WarnContext(ctx, "Login failed: unknown user or no password", "identifier", key)
+		return nil, nil, a.failAttempt(ctx, key, slot)
+	}
+	ok, err := a.hasher.Verify(ctx, hash, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		log.WarnContext(ctx, "Login failed: invalid password", "identifier", key)
+		return nil, nil, a.failAttempt(ctx, key, slot)
+	}
+	if !u.Active {
+		log.WarnContext(ctx, "Login failed: User account is deactivated", "user_id", u.ID)
+		return nil, nil, ErrInvalidCredentials
+	}
+	if a.hasher.NeedsRehash(hash) {
+		if fresh, err := a.hasher.Hash(ctx, password); err != nil {
+			log.ErrorContext(ctx, "Password rehash failed", "user_id", u.ID, "err", err)
+		} else if err := a.store.SetPasswordHash(ctx, u.ID, fresh); err != nil {
+			log.ErrorContext(ctx, "Password rehash failed", "user_id", u.ID, "err", err)
+		}
+	}
+	if err := a.clearAttempts(ctx, key); err != nil {
+		return nil, nil, err
+	}
+	pair, err := a.startSession(ctx, u, client)
+	if err != nil {
+		return nil, nil, err
+	}
+	log.InfoContext(ctx, "Login succeeded", "user_id", u.ID)
+	if h := a.cfg.Hooks.AfterLogin; h != nil {
+		a.call(ctx, "after_login", func() error { return h(ctx, u) })
+	}
+	return u, pair, nil
+}
+
+// dummyPlaintext is the reference's, so timing matches across ports.
+const dummyPlaintext = "fastapi-fullauth-timing-defense"
+
+// dummy returns a hash of the configured algorithm to verify against when
+// there is no real one, made once on first use.
+func (a *Auth) dummy(ctx context.Context) string {
+	a.dummyOnce.Do(func() {
+		h, err := a.hasher.Hash(context.WithoutCancel(ctx), dummyPlaintext)
+		if err != nil {
+			a.logs.named("login").Error("dummy hash failed", "err", err)
+		}
+		a.dummyHash = h
+	})
+	return a.dummyHash
+}
+
+// takeAttempt takes the next lockout slot for key and returns its number,
+// or fails with ErrInvalidCredentials when the identifier is locked or out
+// of slots.
+func (a *Auth) takeAttempt(ctx context.Context, key string) (int64, error) {
+	if a.cfg.DisableLockout {
+		return 0, nil
+	}
+	locked, err := a.kv.Has(ctx, keyLocked+key)
+	if err != nil {
+		return 0, unavailable("lockout", err)
+	}
+	n := int64(0)
+	if !locked {
+		if n, err = a.kv.Incr(ctx, keyAttempts+key, a.cfg.LockoutDuration); err != nil {
+			return 0, unavailable("lockout", err)
+		}
+	}
+	if locked || n > int64(a.cfg.MaxLoginAttempts) {
+		a.logs.named("login").WarnContext(ctx, "Login refused: identifier locked", "identifier", key)
+		return 0, ErrInvalidCredentials
+	}
+	return n, nil
+}
+
+// failAttempt records the failure of the attempt in slot n: the failure in
+// the last slot locks the identifier. It returns the error the login
+// answers with.
+func (a *Auth) failAttempt(ctx context.Context, key string, n int64) error {
+	if a.cfg.DisableLockout {
+		return ErrInvalidCredentials
+	}
+	if n >= int64(a.cfg.MaxLoginAttempts) {
+		if err := a.kv.Set(ctx, keyLocked+key, nil, a.cfg.LockoutDuration); err != nil {
+			return unavailable("lockout", err)
+		}
+		a.logs.named("lockout").WarnContext(ctx, "Account locked after "+strconv.FormatInt(n, 10)+" failed attempts: "+key)
+	}
+	return ErrInvalidCredentials
+}
+
+func (a *Auth) clearAttempts(ctx context.Context, key string) error {
+	if a.cfg.DisableLockout {
+		return nil
+	}
+	if err := a.kv.Delete(ctx, keyAttempts+key, keyLocked+key); err != nil {
+		return unavailable("lockout", err)
+	}
+	return nil
+}

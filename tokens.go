@@ -1,0 +1,375 @@
+package fullauth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fullauth/fullauth/token"
+)
+
+// Token types and purposes (CONTRACT §4).
+const (
+	typeAccess  = "access"
+	typeRefresh = "refresh"
+
+	PurposeEmailVerify   = "email_verify"
+	PurposePasswordReset = "password_reset"
+	PurposeOAuthState    = "oauth_state"
+)
+
+// KV key prefixes. A KV implementation adds its own namespace (the Redis
+// one prefixes "fullauth:", giving the reference's key names).
+const (
+	keyBlacklist = "blacklist:"        // + jti: a revoked access token
+	keyFamily    = "revoked-family:"   // + family id: a revoked session's access tokens
+	keyUserVoid  = "revoked-before:"   // + user id: unix seconds; earlier access tokens are void
+	keyUsed      = "used-token:"       // + jti: a consumed single-use token
+	keyAttempts  = "lockout:attempts:" // + identifier
+	keyLocked    = "lockout:locked:"   // + identifier
+)
+
+// reservedClaims may not be set by Config.TokenClaims (CONTRACT §13).
+var reservedClaims = []string{"extra", "exp", "family_id", "iat", "jti", "purpose", "roles", "sub", "type"}
+
+// TokenPair is what a sign-in or refresh returns.
+type TokenPair struct {
+	AccessToken  string
+	RefreshToken string
+	// ExpiresIn is the access token's lifetime in seconds.
+	ExpiresIn int
+	// FamilyID names the session (the refresh-token family).
+	FamilyID string
+}
+
+// randomHex returns n random bytes as lowercase hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// newTokenID is a random UUID4 in 32-hex form, as the reference uses for
+// jti and family ids.
+func newTokenID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return hex.EncodeToString(b[:])
+}
+
+// newUserID returns a time-ordered UUIDv7 in canonical text form.
+func newUserID(now time.Time) string {
+	var b [16]byte
+	rand.Read(b[6:])
+	ms := uint64(now.UnixMilli())
+	for i := 5; i >= 0; i-- {
+		b[i] = byte(ms)
+		ms >>= 8
+	}
+	b[6] = b[6]&0x0f | 0x70
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// customClaims calls Config.TokenClaims and returns the extra object.
+func (a *Auth) customClaims(ctx context.Context, u *User) (json.RawMessage, error) {
+	if a.cfg.TokenClaims == nil {
+		return nil, nil
+	}
+	extra, err := a.cfg.TokenClaims(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("fullauth: token claims: %w", err)
+	}
+	var bad []string
+	for _, k := range reservedClaims {
+		if _, ok := extra[k]; ok {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("fullauth: Custom claims contain reserved keys: %s", strings.Join(bad, ", "))
+	}
+	if len(extra) == 0 {
+		return nil, nil
+	}
+	raw, err := json.Marshal(extra)
+	if err != nil {
+		return nil, fmt.Errorf("fullauth: token claims: %w", err)
+	}
+	return raw, nil
+}
+
+// userRoles returns the user's roles, or none when the store keeps none.
+func (a *Auth) userRoles(ctx context.Context, userID string) ([]string, error) {
+	if a.roles == nil {
+		return []string{}, nil
+	}
+	return a.roles.Roles(ctx, userID)
+}
+
+// Roles returns the user's roles as stored now; none when the store has no
+// roles capability.
+func (a *Auth) Roles(ctx context.Context, userID string) ([]string, error) {
+	return a.userRoles(ctx, userID)
+}
+
+// mintAccess signs an access token for a session of u.
+func (a *Auth) mintAccess(ctx context.Context, u *User, familyID string, now time.Time) (string, error) {
+	roles, err := a.userRoles(ctx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	extra, err := a.customClaims(ctx, u)
+	if err != nil {
+		return "", err
+	}
+	return a.signer.Sign(&token.Claims{
+		Subject:   u.ID,
+		ExpiresAt: now.Add(a.cfg.AccessTokenTTL).Unix(),
+		IssuedAt:  now.Unix(),
+		ID:        newTokenID(),
+		Type:      typeAccess,
+		Roles:     roles,
+		Extra:     extra,
+		FamilyID:  familyID,
+	})
+}
+
+// refreshClaims are the claims of a refresh token of familyID issued at iat.
+func (a *Auth) refreshClaims(userID, jti, familyID string, iat int64) *token.Claims {
+	return &token.Claims{
+		Subject:   userID,
+		ExpiresAt: iat + int64(a.cfg.RefreshTokenTTL/time.Second),
+		IssuedAt:  iat,
+		ID:        jti,
+		Type:      typeRefresh,
+		FamilyID:  familyID,
+	}
+}
+
+// refreshRow is the stored form of a refresh token.
+func refreshRow(raw string, c *token.Claims, client ClientInfo) *RefreshToken {
+	return &RefreshToken{
+		Hash:      digest(raw),
+		UserID:    c.Subject,
+		FamilyID:  c.FamilyID,
+		ExpiresAt: time.Unix(c.ExpiresAt, 0).UTC(),
+		UserAgent: truncate(client.UserAgent, 512),
+		IPAddress: truncate(client.IP, 45),
+		CreatedAt: time.Unix(c.IssuedAt, 0).UTC(),
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	// Cut on a rune boundary so the stored text stays valid UTF-8.
+	for n > 0 && n < len(s) && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// startSession issues a token pair in a new family and stores its refresh
+// token.
+func (a *Auth) startSession(ctx context.Context, u *User, client ClientInfo) (*TokenPair, error) {
+	now := time.Now()
+	family := newTokenID()
+	access, err := a.mintAccess(ctx, u, family, now)
+	if err != nil {
+		return nil, err
+	}
+	claims := a.refreshClaims(u.ID, newTokenID(), family, now.Unix())
+	refresh, err := a.signer.Sign(claims)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.store.SaveRefreshToken(ctx, refreshRow(refresh, claims, client)); err != nil {
+		return nil, err
+	}
+	return a.pair(access, refresh, family), nil
+}
+
+func (a *Auth) pair(access, refresh, family string) *TokenPair {
+	return &TokenPair{
+		AccessToken:  access,
+		RefreshToken: refresh,
+		ExpiresIn:    int(a.cfg.AccessTokenTTL / time.Second),
+		FamilyID:     family,
+	}
+}
+
+// mintPurpose signs a single-purpose token (CONTRACT §4.4).
+func (a *Auth) mintPurpose(userID, purpose string, ttl time.Duration) (string, error) {
+	now := time.Now()
+	extra, _ := json.Marshal(map[string]string{"purpose": purpose})
+	return a.signer.Sign(&token.Claims{
+		Subject:   userID,
+		ExpiresAt: now.Add(ttl).Unix(),
+		IssuedAt:  now.Unix(),
+		ID:        newTokenID(),
+		Type:      typeAccess,
+		Roles:     []string{},
+		Extra:     extra,
+	})
+}
+
+// verify checks signature, expiry and type of raw.
+func (a *Auth) verify(raw, typ string, now time.Time) (*token.Claims, error) {
+	c, err := a.verifier.Verify(raw, now)
+	if err != nil {
+		a.logs.named("tokens").Debug("token rejected", "err", err)
+		return nil, ErrInvalidToken
+	}
+	if c.Type != typ {
+		a.logs.named("tokens").Warn("Unexpected token type", "sub", c.Subject, "type", c.Type)
+		return nil, ErrInvalidToken
+	}
+	return c, nil
+}
+
+// verifyPurpose checks a purpose token and consumes it: a second use of the
+// same token fails. Consumption is one atomic KV step on the token's id, so
+// tokens issued by the reference implementation are single-use too.
+func (a *Auth) verifyPurpose(ctx context.Context, raw, purpose string) (*token.Claims, error) {
+	c, err := a.verify(raw, typeAccess, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if c.Purpose != purpose {
+		a.logs.named("tokens").Warn("Unexpected token purpose", "sub", c.Subject)
+		return nil, ErrInvalidToken
+	}
+	return c, nil
+}
+
+// consume marks a verified single-use token as used; a token already used
+// gives ErrInvalidToken.
+func (a *Auth) consume(ctx context.Context, raw string, c *token.Claims) error {
+	id := c.ID
+	if id == "" {
+		id = digest(raw)
+	}
+	fresh, err := a.kv.SetNX(ctx, keyUsed+id, nil, a.remaining(c.ExpiresAt, time.Now()))
+	if err != nil {
+		return unavailable("consume token", err)
+	}
+	if !fresh {
+		return ErrInvalidToken
+	}
+	return nil
+}
+
+// checkRevoked looks up, in one KV round trip, whether the access token c
+// was revoked: by itself (logout), with its session, or with every token of
+// its user issued before a password change. A KV failure fails closed.
+func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims) error {
+	if a.cfg.DisableBlacklist {
+		return nil
+	}
+	var buf [3]string
+	keys := append(buf[:0], keyBlacklist+c.ID, keyUserVoid+c.Subject)
+	if c.FamilyID != "" {
+		keys = append(keys, keyFamily+c.FamilyID)
+	}
+	vals, err := a.kv.Get(ctx, keys...)
+	if err != nil {
+		a.logs.named("blacklist").ErrorContext(ctx, "revocation check failed; refusing the token", "err", err)
+		return unavailable("revocation check", err)
+	}
+	if vals[0] != nil || (len(vals) > 2 && vals[2] != nil) {
+		a.logs.named("tokens").WarnContext(ctx, "Revoked token used", "jti", c.ID, "sub", c.Subject)
+		return ErrInvalidToken
+	}
+	if v := vals[1]; v != nil {
+		if before, err := strconv.ParseInt(string(v), 10, 64); err == nil && c.IssuedAt < before {
+			return ErrInvalidToken
+		}
+	}
+	return nil
+}
+
+// AccessClaims verifies an access token for a session: signature, expiry,
+// type, no purpose, not revoked. It touches no store: resource servers that
+// trust the token's claims can stop here.
+func (a *Auth) AccessClaims(ctx context.Context, raw string) (*token.Claims, error) {
+	c, err := a.verify(raw, typeAccess, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := a.checkRevoked(ctx, c); err != nil {
+		return nil, err
+	}
+	if c.Purpose != "" {
+		a.logs.named("tokens").Warn("Unexpected token purpose", "sub", c.Subject)
+		return nil, ErrInvalidToken
+	}
+	return c, nil
+}
+
+// Authenticate is the per-request check: it verifies the access token and
+// loads its user, who must exist and be active. Every failure is
+// ErrInvalidToken, except ErrUnavailable when revocation state can't be read.
+func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Claims, error) {
+	c, err := a.AccessClaims(ctx, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := a.store.User(ctx, c.Subject)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil, ErrInvalidToken
+		}
+		return nil, nil, err
+	}
+	if !u.Active {
+		return nil, nil, ErrInvalidToken
+	}
+	return u, c, nil
+}
+
+// revokeFamilies marks the sessions' access tokens revoked in the KV, so
+// they stop working at once rather than at expiry (CONTRACT §24.14).
+func (a *Auth) revokeFamilies(ctx context.Context, families []string) error {
+	ttl := a.cfg.AccessTokenTTL + a.leeway
+	for _, f := range slices.Compact(slices.Sorted(slices.Values(families))) {
+		if err := a.kv.Set(ctx, keyFamily+f, nil, ttl); err != nil {
+			return unavailable("revoke session", err)
+		}
+	}
+	return nil
+}
+
+// revokeSessions revokes the refresh tokens picked by sel and the access
+// tokens of their sessions.
+func (a *Auth) revokeSessions(ctx context.Context, sel TokenSelector) error {
+	families, err := a.store.RevokeRefreshTokens(ctx, sel)
+	if err != nil {
+		return err
+	}
+	return a.revokeFamilies(ctx, families)
+}
+
+// revokeUser ends every session of the user and voids every access token
+// issued before now, including tokens outside any session.
+func (a *Auth) revokeUser(ctx context.Context, userID string) error {
+	if err := a.revokeSessions(ctx, TokenSelector{UserID: userID}); err != nil {
+		return err
+	}
+	now := strconv.AppendInt(nil, time.Now().Unix(), 10)
+	if err := a.kv.Set(ctx, keyUserVoid+userID, now, a.cfg.AccessTokenTTL+a.leeway); err != nil {
+		return unavailable("revoke user tokens", err)
+	}
+	return nil
+}

@@ -20,6 +20,7 @@ var allowedImports = map[string][]string{
 	"github.com/fullauth/fullauth/memstore":  {"github.com/fullauth/fullauth"},
 	"github.com/fullauth/fullauth/sqlstore":  {"github.com/fullauth/fullauth"},
 	"github.com/fullauth/fullauth/storetest": {"github.com/fullauth/fullauth"},
+	"github.com/fullauth/fullauth/authhttp":  {"github.com/fullauth/fullauth", "github.com/fullauth/fullauth/token"},
 }
 
 // TestImportPolicy checks every library package's non-test imports against

@@ -1,0 +1,90 @@
+package authhttp
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/fullauth/fullauth"
+)
+
+// Public messages of CONTRACT §0 and §3.
+const (
+	msgCredentials = "Could not validate credentials"
+	msgForbidden   = "Not enough permissions"
+)
+
+// statusOf is the one table from errors to HTTP answers. Text shown to
+// clients comes from here or from error types whose message is public by
+// contract, never from err.Error().
+var statusOf = []struct {
+	err     error
+	status  int
+	message string
+}{
+	{fullauth.ErrInvalidCredentials, http.StatusUnauthorized, msgCredentials},
+	{fullauth.ErrInvalidToken, http.StatusUnauthorized, msgCredentials},
+	{fullauth.ErrTokenReused, http.StatusUnauthorized, msgCredentials},
+	{fullauth.ErrForbidden, http.StatusForbidden, msgForbidden},
+	{fullauth.ErrExists, http.StatusConflict, "A user with this email already exists"},
+	{fullauth.ErrWrongPassword, http.StatusBadRequest, "Current password is incorrect"},
+	{fullauth.ErrNoFieldsToUpdate, http.StatusBadRequest, "No valid fields to update"},
+	{fullauth.ErrRateLimited, http.StatusTooManyRequests, "Too many requests. Try again later."},
+	{fullauth.ErrUnavailable, http.StatusServiceUnavailable, "Service temporarily unavailable. Try again later."},
+	{fullauth.ErrNotFound, http.StatusNotFound, "Not Found"},
+	{fullauth.ErrUnsupported, http.StatusNotFound, "Not Found"},
+	{errBodyTooLarge, http.StatusRequestEntityTooLarge, "Request body too large"},
+	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "Request body must be JSON (Content-Type: application/json)"},
+}
+
+var (
+	errBodyTooLarge     = errors.New("authhttp: request body too large")
+	errUnsupportedMedia = errors.New("authhttp: request body is not JSON")
+)
+
+// unknownFieldsError is the 422 of PATCH /me for keys that are not fields.
+type unknownFieldsError struct{ message string }
+
+func (e *unknownFieldsError) Error() string { return "authhttp: " + e.message }
+
+// writeError answers r with the response err maps to. Errors outside the
+// table are logged and answered with a bare 500.
+func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		ve  *fullauth.ValidationError
+		re  *fullauth.RetryError
+		fe  *fieldErrors
+		ufe *unknownFieldsError
+	)
+	switch {
+	case errors.As(err, &fe):
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": fe.list})
+		return
+	case errors.As(err, &ve):
+		writeDetail(w, http.StatusUnprocessableEntity, ve.Message)
+		return
+	case errors.As(err, &ufe):
+		writeDetail(w, http.StatusUnprocessableEntity, ufe.message)
+		return
+	case errors.As(err, &re):
+		secs := strconv.Itoa(max(1, int((re.After+999_999_999)/1_000_000_000)))
+		w.Header().Set("Retry-After", secs)
+		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(re.Limit))
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", secs)
+	}
+	for _, row := range statusOf {
+		if errors.Is(err, row.err) {
+			if row.status == http.StatusUnauthorized {
+				w.Header().Set("WWW-Authenticate", "Bearer")
+			}
+			if row.status >= 500 {
+				h.log.WarnContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+			}
+			writeDetail(w, row.status, row.message)
+			return
+		}
+	}
+	h.log.ErrorContext(r.Context(), "unhandled error", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeDetail(w, http.StatusInternalServerError, "Internal Server Error")
+}

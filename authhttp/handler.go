@@ -1,0 +1,124 @@
+package authhttp
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/token"
+)
+
+// DefaultMaxBodyBytes caps request bodies (CONTRACT §24.17).
+const DefaultMaxBodyBytes = 64 << 10
+
+// Options adjusts a Handler. The zero value serves bearer tokens.
+type Options struct {
+	// MaxBodyBytes caps request bodies; larger ones get 413. Default 64 KiB.
+	MaxBodyBytes int64
+	// ClientIP resolves the client address of a request, for session
+	// metadata. Default: [ClientIP] with the Auth's trusted proxy settings.
+	ClientIP func(*http.Request) string
+}
+
+// Handler serves the JSON API of CONTRACT §3 on paths relative to where it
+// is mounted ("/login", "/me", …) and provides the middleware that guards
+// an application's own routes. Build it with [New].
+type Handler struct {
+	auth     *fullauth.Auth
+	mux      *http.ServeMux
+	log      *slog.Logger
+	maxBody  int64
+	clientIP func(*http.Request) string
+}
+
+// New returns a Handler serving a's flows.
+func New(a *fullauth.Auth, opts Options) *Handler {
+	h := &Handler{auth: a, mux: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP}
+	if h.maxBody <= 0 {
+		h.maxBody = DefaultMaxBodyBytes
+	}
+	if h.clientIP == nil {
+		cfg := a.Config()
+		headers, count := cfg.TrustedProxyHeaders, cfg.TrustedProxyCount
+		h.clientIP = func(r *http.Request) string { return ClientIP(r, headers, count) }
+	}
+	for _, rt := range h.routes() {
+		handler := h.handle(rt.fn)
+		switch rt.guard {
+		case guardUser:
+			handler = h.RequireUser(handler)
+		case guardVerified:
+			handler = h.RequireVerified(handler)
+		}
+		h.mux.Handle(rt.pattern, handler)
+	}
+	return h
+}
+
+// ServeHTTP serves the API.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+type guard int
+
+const (
+	guardNone guard = iota
+	guardUser
+	guardVerified
+)
+
+// route is one API operation.
+type route struct {
+	pattern string
+	guard   guard
+	fn      func(w http.ResponseWriter, r *http.Request) error
+}
+
+// Route describes one mounted operation, for documentation generators.
+type Route struct {
+	Method, Path string
+	// Auth says whether the route needs an access token.
+	Auth bool
+}
+
+// Routes lists the operations the Handler serves, in mounting order.
+func (h *Handler) Routes() []Route {
+	var out []Route
+	for _, rt := range h.routes() {
+		method, path, _ := cutPattern(rt.pattern)
+		out = append(out, Route{Method: method, Path: path, Auth: rt.guard != guardNone})
+	}
+	return out
+}
+
+func cutPattern(p string) (method, path string, ok bool) {
+	for i := 0; i < len(p); i++ {
+		if p[i] == ' ' {
+			return p[:i], p[i+1:], true
+		}
+	}
+	return "", p, false
+}
+
+// handle adapts a route function: its error becomes the response.
+func (h *Handler) handle(fn func(http.ResponseWriter, *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			h.writeError(w, r, err)
+		}
+	})
+}
+
+// client is the session metadata of r.
+func (h *Handler) client(r *http.Request) fullauth.ClientInfo {
+	return fullauth.ClientInfo{UserAgent: r.UserAgent(), IP: h.clientIP(r)}
+}
+
+type claimsKey struct{}
+
+// ClaimsFrom returns the verified access-token claims of the request's
+// user, set by the Authenticate middleware, or nil.
+func ClaimsFrom(ctx context.Context) *token.Claims {
+	c, _ := ctx.Value(claimsKey{}).(*token.Claims)
+	return c
+}

@@ -1,0 +1,79 @@
+package authhttp
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/fullauth/fullauth"
+)
+
+// BearerToken returns the credential of an "Authorization: Bearer …"
+// header (the scheme compared case-insensitively), or "".
+func BearerToken(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	scheme, cred, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return ""
+	}
+	return strings.TrimSpace(cred)
+}
+
+// accessToken finds the request's access token.
+func (h *Handler) accessToken(r *http.Request) string { return BearerToken(r) }
+
+// Authenticate attaches the user of a valid access token to the request
+// context ([fullauth.UserFrom], [ClaimsFrom]) and passes every request on,
+// with or without one. When revocation state cannot be read it answers 503
+// instead: a token that might be revoked is never accepted.
+func (h *Handler) Authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fullauth.UserFrom(r.Context()) == nil {
+			if raw := h.accessToken(r); raw != "" {
+				u, c, err := h.auth.Authenticate(r.Context(), raw)
+				switch {
+				case err == nil:
+					ctx := context.WithValue(fullauth.WithUser(r.Context(), u), claimsKey{}, c)
+					r = r.WithContext(ctx)
+				case errors.Is(err, fullauth.ErrUnavailable):
+					h.writeError(w, r, err)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// RequireUser answers 401 unless the request carries a valid access token
+// of an active user; it authenticates the request itself if needed.
+func (h *Handler) RequireUser(next http.Handler) http.Handler {
+	return h.require(next, func(*fullauth.User) bool { return true })
+}
+
+// RequireVerified is RequireUser for users who verified their email; others
+// get 403.
+func (h *Handler) RequireVerified(next http.Handler) http.Handler {
+	return h.require(next, func(u *fullauth.User) bool { return u.Verified })
+}
+
+// RequireSuperuser is RequireUser for superusers; others get 403.
+func (h *Handler) RequireSuperuser(next http.Handler) http.Handler {
+	return h.require(next, func(u *fullauth.User) bool { return u.Superuser })
+}
+
+func (h *Handler) require(next http.Handler, allowed func(*fullauth.User) bool) http.Handler {
+	check := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := fullauth.UserFrom(r.Context())
+		switch {
+		case u == nil:
+			h.writeError(w, r, fullauth.ErrInvalidToken)
+		case !allowed(u):
+			h.writeError(w, r, fullauth.ErrForbidden)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+	return h.Authenticate(check)
+}

@@ -183,8 +183,8 @@ func (failingKV) Set(context.Context, string, []byte, time.Duration) error { ret
 func (failingKV) SetNX(context.Context, string, []byte, time.Duration) (bool, error) {
 	return false, errKVDown
 }
-func (failingKV) Get(context.Context, ...string) ([][]byte, error)              { return nil, errKVDown }
-func (failingKV) Take(context.Context, string) ([]byte, error)                  { return nil, errKVDown }
-func (failingKV) Has(context.Context, string) (bool, error)                     { return false, errKVDown }
-func (failingKV) Incr(context.Context, string, time.Duration) (int64, error)    { return 0, errKVDown }
-func (failingKV) Delete(context.Context, ...string) error                        { return errKVDown }
+func (failingKV) Get(context.Context, ...string) ([][]byte, error)           { return nil, errKVDown }
+func (failingKV) Take(context.Context, string) ([]byte, error)               { return nil, errKVDown }
+func (failingKV) Has(context.Context, string) (bool, error)                  { return false, errKVDown }
+func (failingKV) Incr(context.Context, string, time.Duration) (int64, error) { return 0, errKVDown }
+func (failingKV) Delete(context.Context, ...string) error                    { return errKVDown }

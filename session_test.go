@@ -73,7 +73,6 @@ func TestLogoutRefreshFallback(t *testing.T) {
 	wantErr(t, "Refresh of the fallback session", err, fullauth.ErrTokenReused)
 }
 
-
 func TestAuthenticateRejects(t *testing.T) {
 	e := newEnv(t, nil)
 	u := e.mustRegister(t, "pia@example.com")

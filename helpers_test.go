@@ -188,3 +188,7 @@ func (failingKV) Take(context.Context, string) ([]byte, error)               { r
 func (failingKV) Has(context.Context, string) (bool, error)                  { return false, errKVDown }
 func (failingKV) Incr(context.Context, string, time.Duration) (int64, error) { return 0, errKVDown }
 func (failingKV) Delete(context.Context, ...string) error                    { return errKVDown }
+
+func (failingKV) Hit(context.Context, string, int, time.Duration) (fullauth.Window, error) {
+	return fullauth.Window{}, errKVDown
+}

@@ -17,6 +17,8 @@ type Hooks struct {
 	AfterEmailVerify    func(ctx context.Context, u *User) error
 	AfterOAuthLogin     func(ctx context.Context, u *User, provider string, created bool) error
 	AfterOAuthRegister  func(ctx context.Context, u *User, provider string) error
+	// AfterLockout fires when failed logins lock an identifier.
+	AfterLockout func(ctx context.Context, identifier string) error
 
 	// SendVerificationEmail delivers an email-verification token. It fires on
 	// registration (CONTRACT §24.5) and on an explicit request.

@@ -33,6 +33,23 @@ type KV interface {
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 	// Delete removes the keys; absent keys are ignored.
 	Delete(ctx context.Context, keys ...string) error
+	// Hit counts one event in the sliding-window log under key (CONTRACT
+	// §9.2): events older than window are forgotten; if limit events remain
+	// the new one is refused and not recorded, otherwise it is recorded.
+	// It is one atomic step, so limits hold across processes.
+	Hit(ctx context.Context, key string, limit int, window time.Duration) (Window, error)
+}
+
+// Window is the state of a sliding-window log after a [KV.Hit].
+type Window struct {
+	Allowed bool
+	// Limit is the limit the hit was checked against.
+	Limit int
+	// Remaining is how many more events the window accepts now.
+	Remaining int
+	// Reset is how long until the oldest recorded event leaves the window
+	// (zero when the window is empty).
+	Reset time.Duration
 }
 
 // MemoryKV is a KV for a single process. State is lost on restart and is
@@ -49,6 +66,7 @@ type MemoryKV struct {
 type memItem struct {
 	value   []byte
 	counter int64
+	hits    []time.Time // a sliding-window log, oldest first
 	expires time.Time
 }
 
@@ -178,6 +196,32 @@ func (m *MemoryKV) Delete(ctx context.Context, keys ...string) error {
 		delete(m.items, k)
 	}
 	return nil
+}
+
+func (m *MemoryKV) Hit(ctx context.Context, key string, limit int, window time.Duration) (Window, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.nowFunc()
+	window = ttlOf(window)
+	it, _ := m.live(key, now)
+	cut := now.Add(-window)
+	i := 0
+	for i < len(it.hits) && !it.hits[i].After(cut) {
+		i++
+	}
+	hits := it.hits[i:]
+	w := Window{Limit: limit}
+	if len(hits) < limit {
+		hits = append(hits, now)
+		w.Allowed = true
+	}
+	w.Remaining = max(limit-len(hits), 0)
+	if len(hits) > 0 {
+		w.Reset = hits[0].Add(window).Sub(now)
+		m.items[key] = memItem{hits: hits, expires: now.Add(window)}
+		m.wrote(now)
+	}
+	return w, nil
 }
 
 // valueBytes renders a counter as its decimal text, as Redis would return it.

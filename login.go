@@ -139,6 +139,9 @@ func (a *Auth) failAttempt(ctx context.Context, key string, n int64) error {
 			return unavailable("lockout", err)
 		}
 		a.logs.named("lockout").WarnContext(ctx, "Account locked after "+strconv.FormatInt(n, 10)+" failed attempts: "+key)
+		if h := a.cfg.Hooks.AfterLockout; h != nil {
+			a.call(ctx, "after_lockout", func() error { return h(ctx, key) })
+		}
 	}
 	return ErrInvalidCredentials
 }

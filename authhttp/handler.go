@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/fullauth/fullauth"
 	"github.com/fullauth/fullauth/token"
@@ -19,6 +20,10 @@ type Options struct {
 	// ClientIP resolves the client address of a request, for session
 	// metadata. Default: [ClientIP] with the Auth's trusted proxy settings.
 	ClientIP func(*http.Request) string
+	// Observe, when set, is told about every answered request: the route
+	// pattern ("POST /login"), the status and the time taken. Metrics hang
+	// off it.
+	Observe func(pattern string, status int, elapsed time.Duration)
 }
 
 // Handler serves the JSON API of CONTRACT §3 on paths relative to where it
@@ -30,11 +35,12 @@ type Handler struct {
 	log      *slog.Logger
 	maxBody  int64
 	clientIP func(*http.Request) string
+	observe  func(pattern string, status int, elapsed time.Duration)
 }
 
 // New returns a Handler serving a's flows.
 func New(a *fullauth.Auth, opts Options) *Handler {
-	h := &Handler{auth: a, mux: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP}
+	h := &Handler{auth: a, mux: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP, observe: opts.Observe}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}
@@ -51,7 +57,7 @@ func New(a *fullauth.Auth, opts Options) *Handler {
 		case guardVerified:
 			handler = h.RequireVerified(handler)
 		}
-		h.mux.Handle(rt.pattern, handler)
+		h.mux.Handle(rt.pattern, h.observed(rt.pattern, handler))
 	}
 	return h
 }
@@ -108,6 +114,41 @@ func (h *Handler) handle(fn func(http.ResponseWriter, *http.Request) error) http
 		}
 	})
 }
+
+// observed reports each answer of next to Options.Observe.
+func (h *Handler) observed(pattern string, next http.Handler) http.Handler {
+	if h.observe == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		h.observe(pattern, sw.status, time.Since(start))
+	})
+}
+
+// statusWriter remembers the status written through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // client is the session metadata of r.
 func (h *Handler) client(r *http.Request) fullauth.ClientInfo {

@@ -451,4 +451,85 @@ func testKV(t *testing.T, newKV func(t *testing.T) fullauth.KV) {
 			}
 		}
 	})
+
+	t.Run("Hit", func(t *testing.T) {
+		kv := newKV(t)
+		k := key()
+		for i := 1; i <= 3; i++ {
+			w, err := kv.Hit(ctx(t), k, 3, long)
+			mustNil(t, "Hit", err)
+			if !w.Allowed || w.Limit != 3 || w.Remaining != 3-i {
+				t.Fatalf("Hit %d = %+v, want allowed, limit 3, remaining %d", i, w, 3-i)
+			}
+			if w.Reset <= 0 || w.Reset > long {
+				t.Errorf("Hit %d Reset = %v, want in (0, %v]", i, w.Reset, long)
+			}
+		}
+		for i := 0; i < 2; i++ {
+			w, err := kv.Hit(ctx(t), k, 3, long)
+			mustNil(t, "Hit", err)
+			if w.Allowed || w.Remaining != 0 {
+				t.Errorf("Hit over the limit = %+v, want refused with remaining 0", w)
+			}
+		}
+		// Refused hits are not recorded: a higher limit sees three events.
+		w, err := kv.Hit(ctx(t), k, 5, long)
+		mustNil(t, "Hit", err)
+		if !w.Allowed || w.Remaining != 1 {
+			t.Errorf("Hit with limit 5 after 3 recorded = %+v, want allowed with remaining 1", w)
+		}
+		// Keys are independent.
+		if w, _ := kv.Hit(ctx(t), key(), 1, long); !w.Allowed {
+			t.Errorf("Hit on a fresh key = %+v, want allowed", w)
+		}
+	})
+
+	t.Run("HitWindowSlides", func(t *testing.T) {
+		kv := newKV(t)
+		timed(t, func() bool {
+			k := key()
+			start := time.Now()
+			for i := 0; i < 2; i++ {
+				if w, err := kv.Hit(ctx(t), k, 2, ttl); err != nil || !w.Allowed {
+					t.Fatalf("Hit = %+v, %v; want allowed", w, err)
+				}
+			}
+			w, err := kv.Hit(ctx(t), k, 2, ttl)
+			mustNil(t, "Hit", err)
+			if !within(start, ttl) {
+				return false
+			}
+			if w.Allowed {
+				t.Fatalf("third Hit inside the window = %+v, want refused", w)
+			}
+			time.Sleep(wait)
+			if w, err := kv.Hit(ctx(t), k, 2, ttl); err != nil || !w.Allowed || w.Remaining != 1 {
+				t.Errorf("Hit after the window = %+v, %v; want allowed with remaining 1", w, err)
+			}
+			return true
+		})
+	})
+
+	t.Run("RaceHit", func(t *testing.T) {
+		kv := newKV(t)
+		k := key()
+		const limit = 7
+		allowed := make([]bool, raceN)
+		race(raceN, func(i int) {
+			w, err := kv.Hit(ctx(t), k, limit, long)
+			if err != nil {
+				t.Errorf("concurrent Hit err = %v", err)
+			}
+			allowed[i] = w.Allowed
+		})
+		n := 0
+		for _, a := range allowed {
+			if a {
+				n++
+			}
+		}
+		if n != limit {
+			t.Errorf("%d of %d concurrent Hit calls were allowed under limit %d, want exactly %d", n, raceN, limit, limit)
+		}
+	})
 }

@@ -64,7 +64,7 @@ func New(store Store, cfg Config) (*Auth, error) {
 	}
 	logger := resolved.Logger
 	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+		logger = slog.Default()
 	}
 	a.logs = newLoggers(logger)
 	a.roles, _ = store.(RoleStore)

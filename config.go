@@ -93,7 +93,9 @@ type Config struct {
 	// KV holds shared short-lived state. Nil means a fresh in-memory KV,
 	// which is per-process (New warns).
 	KV KV
-	// Logger receives the package's logs. Nil discards them.
+	// Logger receives the package's logs, each with the attribute
+	// logger=fullauth.<component>. Nil means slog.Default(), so warnings
+	// such as a generated secret are never lost silently.
 	Logger *slog.Logger
 	// Hooks are fired by the flows.
 	Hooks Hooks

@@ -21,6 +21,7 @@ var allowedImports = map[string][]string{
 	"github.com/fullauth/fullauth/sqlstore":  {"github.com/fullauth/fullauth"},
 	"github.com/fullauth/fullauth/storetest": {"github.com/fullauth/fullauth"},
 	"github.com/fullauth/fullauth/authhttp":  {"github.com/fullauth/fullauth", "github.com/fullauth/fullauth/token"},
+	"github.com/fullauth/fullauth/rediskv":   {"github.com/fullauth/fullauth", "github.com/redis/go-redis/v9"},
 }
 
 // TestImportPolicy checks every library package's non-test imports against

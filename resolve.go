@@ -419,7 +419,7 @@ func (c Config) Summary(secretGenerated bool) [][2]string {
 		{"lockout", unlessOff(r.DisableLockout, r.Backends.Lockout)},
 		{"rate limit", unlessOff(r.DisableRateLimit, r.Backends.RateLimit)},
 		{"passkeys", unlessOff(!r.Passkeys.Enabled, r.Backends.PasskeyChallenge)},
-		{"api prefix", strings.TrimRight(r.APIPrefix, "/") + r.AuthRouterPrefix},
+		{"api prefix", r.AuthPath()},
 	}
 	if r.Passkeys.Enabled {
 		rows = append(rows, [2]string{"passkey rp id", r.Passkeys.RPID})
@@ -434,4 +434,11 @@ func formatUnits(d, unit time.Duration) string {
 		return strconv.FormatInt(int64(d/unit), 10)
 	}
 	return strconv.FormatFloat(float64(d)/float64(unit), 'f', -1, 64)
+}
+
+// AuthPath is where the auth routes are mounted: API_PREFIX without its
+// trailing slash, then AUTH_ROUTER_PREFIX ("/api/v1/auth" by default).
+func (c Config) AuthPath() string {
+	r := c.withDefaults()
+	return strings.TrimRight(r.APIPrefix, "/") + r.AuthRouterPrefix
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/fullauth/fullauth"
@@ -62,8 +63,49 @@ func New(a *fullauth.Auth, opts Options) *Handler {
 	return h
 }
 
-// ServeHTTP serves the API.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+// ServeHTTP serves the API. Paths and methods it doesn't serve get a JSON
+// 404 or 405 like every other error.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// An unclean path would get the mux's redirect, which points outside
+	// the prefix the handler is mounted under; no route has one anyway.
+	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+		writeDetail(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	if _, pattern := h.mux.Handler(r); pattern == "" {
+		h.notRouted(w, r)
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// notRouted answers a request no route matches with the status the mux
+// would give (404, or 405 with its Allow header) and a JSON detail.
+func (h *Handler) notRouted(w http.ResponseWriter, r *http.Request) {
+	probe := &statusProbe{header: http.Header{}}
+	h.mux.ServeHTTP(probe, r)
+	status := probe.status
+	if status != http.StatusMethodNotAllowed {
+		status = http.StatusNotFound
+	} else if allow := probe.header.Get("Allow"); allow != "" {
+		w.Header().Set("Allow", allow)
+	}
+	writeDetail(w, status, http.StatusText(status))
+}
+
+// statusProbe is a ResponseWriter that keeps only the status and headers.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *statusProbe) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
 
 type guard int
 

@@ -48,3 +48,33 @@ func TestObserveSeesEveryAnswer(t *testing.T) {
 		}
 	}
 }
+
+func TestUnroutedRequestsGetJSON(t *testing.T) {
+	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("observe-test-secret-0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := authhttp.New(a, authhttp.Options{})
+	tests := []struct {
+		method, path string
+		status       int
+		detail       string
+		allow        string
+	}{
+		{"GET", "/nope", 404, "Not Found", ""},
+		{"GET", "", 404, "Not Found", ""},
+		{"GET", "/login/../me", 404, "Not Found", ""},
+		{"GET", "/login", 405, "Method Not Allowed", "POST"},
+		{"PUT", "/me", 405, "Method Not Allowed", "DELETE, GET, HEAD, PATCH"},
+	}
+	for _, tc := range tests {
+		req := httptest.NewRequest(tc.method, "/", nil)
+		req.URL.Path = tc.path
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		want := `{"detail":"` + tc.detail + `"}`
+		if rec.Code != tc.status || rec.Body.String() != want || rec.Header().Get("Allow") != tc.allow {
+			t.Errorf("%s %q = %d %s Allow=%q; want %d %s Allow=%q", tc.method, tc.path, rec.Code, rec.Body, rec.Header().Get("Allow"), tc.status, want, tc.allow)
+		}
+	}
+}

@@ -21,6 +21,14 @@ type Options struct {
 	// ClientIP resolves the client address of a request, for session
 	// metadata. Default: [ClientIP] with the Auth's trusted proxy settings.
 	ClientIP func(*http.Request) string
+	// Cookies, when set, carries tokens in HttpOnly cookies (CONTRACT §2.3,
+	// §2.4): token responses set them and answer "refresh_token": null,
+	// refresh and logout read them, and a bearer header still wins. Pair it
+	// with the CSRF middleware; New warns when Cookies is set without CSRF.
+	Cookies *Cookies
+	// CSRF tells New that the application protects this handler with CSRF
+	// middleware, which silences the warning about cookies without it.
+	CSRF bool
 	// Observe, when set, is told about every answered request: the route
 	// pattern ("POST /login"), the status and the time taken. Metrics hang
 	// off it.
@@ -37,11 +45,16 @@ type Handler struct {
 	maxBody  int64
 	clientIP func(*http.Request) string
 	observe  func(pattern string, status int, elapsed time.Duration)
+	cookies  *Cookies
 }
 
 // New returns a Handler serving a's flows.
 func New(a *fullauth.Auth, opts Options) *Handler {
-	h := &Handler{auth: a, mux: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP, observe: opts.Observe}
+	h := &Handler{auth: a, mux: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP, observe: opts.Observe, cookies: opts.Cookies}
+	if h.cookies != nil && !opts.CSRF {
+		h.log.Warn("CookieBackend is in use but CSRFMiddleware is not wired on this app; cookie-based sessions are exposed to CSRF. " +
+			"Wrap the handler with authhttp.NewCSRF(...).Middleware and set Options.CSRF.")
+	}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
 	}

@@ -20,8 +20,14 @@ func BearerToken(r *http.Request) string {
 	return strings.TrimSpace(cred)
 }
 
-// accessToken finds the request's access token.
-func (h *Handler) accessToken(r *http.Request) string { return BearerToken(r) }
+// accessToken finds the request's access token: the bearer header wins,
+// then the access cookie (CONTRACT §2.1).
+func (h *Handler) accessToken(r *http.Request) string {
+	if raw := BearerToken(r); raw != "" || h.cookies == nil {
+		return raw
+	}
+	return value(r, h.cookies.c.AccessName)
+}
 
 // Authenticate attaches the user of a valid access token to the request
 // context ([fullauth.UserFrom], [ClaimsFrom]) and passes every request on,

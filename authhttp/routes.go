@@ -73,14 +73,21 @@ type TokenJSON struct {
 	User         *UserJSON `json:"user,omitempty"`
 }
 
-// writeTokens answers with a token pair, never cached.
+// writeTokens answers with a token pair, never cached. With the cookie
+// transport the tokens are also set as cookies and the body's
+// refresh_token is null: page scripts never see it.
 func (h *Handler) writeTokens(w http.ResponseWriter, pair *fullauth.TokenPair, user *UserJSON) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	refresh := pair.RefreshToken
+	refresh := &pair.RefreshToken
+	if h.cookies != nil {
+		cfg := h.auth.Config()
+		h.cookies.setTokens(w, pair.AccessToken, pair.RefreshToken, cfg.AccessTokenTTL, cfg.RefreshTokenTTL)
+		refresh = nil
+	}
 	writeJSON(w, http.StatusOK, TokenJSON{
 		AccessToken:  pair.AccessToken,
-		RefreshToken: &refresh,
+		RefreshToken: refresh,
 		TokenType:    "bearer",
 		ExpiresIn:    pair.ExpiresIn,
 		User:         user,
@@ -136,8 +143,14 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// refreshFrom reads the optional {"refresh_token": string|null} body.
+// refreshFrom finds the refresh token: the cookie first (CONTRACT §2.4),
+// then the optional {"refresh_token": string|null} body.
 func (h *Handler) refreshFrom(w http.ResponseWriter, r *http.Request) (string, error) {
+	if h.cookies != nil {
+		if raw := value(r, h.cookies.c.RefreshName); raw != "" {
+			return raw, nil
+		}
+	}
 	b, err := h.readBody(w, r, true)
 	if err != nil {
 		return "", err
@@ -179,6 +192,9 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := h.auth.Logout(r.Context(), access, raw); err != nil {
 		return err
+	}
+	if h.cookies != nil {
+		h.cookies.clear(w)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -249,6 +265,9 @@ func (h *Handler) updateMe(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) deleteMe(w http.ResponseWriter, r *http.Request) error {
 	if err := h.auth.DeleteUser(r.Context(), fullauth.UserFrom(r.Context())); err != nil {
 		return err
+	}
+	if h.cookies != nil {
+		h.cookies.clear(w)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

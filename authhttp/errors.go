@@ -67,7 +67,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		writeDetail(w, http.StatusUnprocessableEntity, ufe.message)
 		return
 	case errors.As(err, &re):
-		secs := strconv.Itoa(max(1, int((re.After+999_999_999)/1_000_000_000)))
+		secs := ceilSeconds(re.After)
 		w.Header().Set("Retry-After", secs)
 		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(re.Limit))
 		w.Header().Set("X-RateLimit-Remaining", "0")

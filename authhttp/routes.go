@@ -103,6 +103,9 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	if err := b.err(); err != nil {
 		return err
 	}
+	if err := h.limit(r, bucketRegister); err != nil {
+		return err
+	}
 	u, err := h.auth.Register(r.Context(), email, pw)
 	reveal := h.auth.Config().RevealRegisteredEmails
 	switch {
@@ -129,6 +132,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) error {
 	field := h.auth.Config().LoginField
 	login, pw := b.str(field), b.str("password")
 	if err := b.err(); err != nil {
+		return err
+	}
+	if err := h.limit(r, bucketLogin); err != nil {
 		return err
 	}
 	u, pair, err := h.auth.Login(r.Context(), login, pw, h.client(r))
@@ -168,6 +174,9 @@ func (h *Handler) refreshFrom(w http.ResponseWriter, r *http.Request) (string, e
 func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) error {
 	raw, err := h.refreshFrom(w, r)
 	if err != nil {
+		return err
+	}
+	if err := h.limit(r, bucketRefresh); err != nil {
 		return err
 	}
 	if raw == "" {
@@ -295,6 +304,9 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) requestVerification(w http.ResponseWriter, r *http.Request) error {
+	if err := h.limit(r, bucketVerifyEmailRequest); err != nil {
+		return err
+	}
 	if err := h.auth.RequestEmailVerification(r.Context(), fullauth.UserFrom(r.Context())); err != nil {
 		return err
 	}
@@ -309,6 +321,9 @@ func (h *Handler) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	tok := b.str("token")
 	if err := b.err(); err != nil {
+		return err
+	}
+	if err := h.limit(r, bucketVerifyEmailConfirm); err != nil {
 		return err
 	}
 	if _, err := h.auth.ConfirmEmail(r.Context(), tok); err != nil {
@@ -327,6 +342,9 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) error {
 	if err := b.err(); err != nil {
 		return err
 	}
+	if err := h.limit(r, bucketPasswordResetRequest); err != nil {
+		return err
+	}
 	if err := h.auth.RequestPasswordReset(r.Context(), email); err != nil {
 		return err
 	}
@@ -341,6 +359,9 @@ func (h *Handler) confirmReset(w http.ResponseWriter, r *http.Request) error {
 	}
 	tok, pw := b.str("token"), b.str("new_password")
 	if err := b.err(); err != nil {
+		return err
+	}
+	if err := h.limit(r, bucketPasswordResetConfirm); err != nil {
 		return err
 	}
 	if _, err := h.auth.ResetPassword(r.Context(), tok, pw); err != nil {

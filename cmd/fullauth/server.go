@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/authhttp"
+	"github.com/fullauth/fullauth/internal/metrics"
+	"github.com/fullauth/fullauth/internal/notify"
+)
+
+// HTTP server limits. The write timeout leaves room for password hashing
+// queued behind a burst of logins.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	shutdownTimeout   = 10 * time.Second
+	readyTimeout      = 2 * time.Second
+)
+
+// newLogger returns the server's logger: JSON or text lines on w at the
+// configured level.
+func newLogger(s *settings, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: s.logLevel}
+	if s.logFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// components are the parts built from the settings that do not depend on
+// the database: the notifier, the metrics and the Auth.
+type components struct {
+	notifier *notify.Notifier
+	metrics  *metrics.Registry
+	auth     *fullauth.Auth
+	// warnings are the notifier's and the server's; the Auth's are in
+	// auth.Warnings and were logged by fullauth.New.
+	warnings []string
+}
+
+// build assembles the Auth on store the way serve runs it, so that check
+// and serve can never disagree. log receives the library's logs.
+func build(s *settings, store fullauth.Store, log *slog.Logger) (*components, error) {
+	n, err := notify.New(notify.Config{
+		WebhookURL:    s.notify.webhookURL,
+		WebhookSecret: s.notify.webhookSecret,
+		SMTPURL:       s.notify.smtpURL,
+		MailFrom:      s.notify.mailFrom,
+		PublicURL:     s.notify.publicURL,
+	}, log)
+	if err != nil {
+		// A joined error: one problem per line.
+		return nil, &configError{problems: strings.Split(err.Error(), "\n")}
+	}
+	m := metrics.New(version())
+
+	cfg := s.cfg
+	cfg.Logger = log
+	// Redis is not served yet: shared state lives in this process.
+	cfg.KV = fullauth.NewMemoryKV()
+	cfg.Hooks = n.Hooks(fullauth.Hooks{
+		AfterLockout: func(context.Context, string) error {
+			m.Lockout()
+			return nil
+		},
+	})
+	a, err := fullauth.New(store, cfg)
+	if err != nil {
+		_ = n.Close(context.Background())
+		var ce *fullauth.ConfigError
+		if errors.As(err, &ce) {
+			return nil, &configError{problems: ce.Problems}
+		}
+		return nil, err
+	}
+	c := &components{notifier: n, metrics: m, auth: a}
+	c.warnings = append(c.warnings, n.Warnings()...)
+	c.warnings = append(c.warnings, s.serverWarnings()...)
+	return c, nil
+}
+
+// apiPrefix is where the auth routes are mounted: API_PREFIX without its
+// trailing "/" followed by AUTH_ROUTER_PREFIX.
+func apiPrefix(cfg fullauth.Config) string {
+	return strings.TrimRight(cfg.APIPrefix, "/") + cfg.AuthRouterPrefix
+}
+
+// routes returns the server's handler: the auth API under its prefix, and
+// the operational endpoints.
+func routes(c *components, db pinger, log *slog.Logger) (http.Handler, error) {
+	cfg := c.auth.Config()
+	prefix := apiPrefix(cfg)
+	api := authhttp.New(c.auth, authhttp.Options{Observe: c.metrics.Observe})
+	spec, err := api.OpenAPI(prefix, cfg.RouterTags)
+	if err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle(prefix+"/", http.StripPrefix(prefix, api))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			log.WarnContext(r.Context(), "readiness check failed", "check", "database", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{
+				"detail": "database unavailable",
+				"checks": map[string]string{"database": err.Error()},
+			})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(spec)
+	})
+	mux.Handle("GET /docs", authhttp.DocsPage("/openapi.json"))
+	mux.Handle("GET /metrics", c.metrics.Handler())
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+	})
+	return mux, nil
+}
+
+// pinger is what /readyz checks.
+type pinger interface {
+	PingContext(ctx context.Context) error
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+// newHTTPServer returns an http.Server with explicit limits.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}

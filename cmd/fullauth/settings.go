@@ -1,0 +1,189 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/fullauth/fullauth"
+)
+
+// Defaults of the server-only settings (CONTRACT §25).
+const (
+	defaultAddr        = "127.0.0.1:8000"
+	defaultDatabaseURL = "sqlite:fullauth.db"
+	dotenvPath         = ".env"
+)
+
+// settings are everything the commands read from FULLAUTH_* variables and
+// .env: the library's Config, and the server's own settings, which produce
+// dependencies rather than settings of the library (DESIGN §4.8).
+type settings struct {
+	cfg fullauth.Config
+	// lookup reads a variable from the environment, then from .env.
+	lookup func(string) (string, bool)
+
+	addr        string   // FULLAUTH_ADDR
+	database    database // FULLAUTH_DATABASE_URL
+	autoMigrate bool     // FULLAUTH_AUTO_MIGRATE
+	notify      notifySettings
+	logFormat   string     // FULLAUTH_LOG_FORMAT: json or text
+	logLevel    slog.Level // FULLAUTH_LOG_LEVEL
+
+	// libProblems are the library's configuration problems, the one
+	// CONTRACT §7.4 reports first; dbProblems and serverProblems are the
+	// server's own.
+	libProblems    []string
+	dbProblems     []string
+	serverProblems []string
+}
+
+// notifySettings say where verification and reset emails and hook events go.
+type notifySettings struct {
+	webhookURL    string // FULLAUTH_WEBHOOK_URL
+	webhookSecret string // FULLAUTH_WEBHOOK_SECRET
+	smtpURL       string // FULLAUTH_SMTP_URL
+	mailFrom      string // FULLAUTH_MAIL_FROM
+	publicURL     string // FULLAUTH_PUBLIC_URL
+}
+
+// configError is an invalid configuration: its problems are printed one per
+// line, and the program exits with code 1.
+type configError struct {
+	problems []string
+}
+
+func (e *configError) Error() string { return strings.Join(e.problems, "\n") }
+
+// problems returns every problem with s, the §7.4 one first.
+func (s *settings) problems() []string {
+	var p []string
+	p = append(p, s.libProblems...)
+	p = append(p, s.dbProblems...)
+	p = append(p, s.serverProblems...)
+	return p
+}
+
+// err returns the problems as a *configError, or nil.
+func (s *settings) err() error {
+	if p := s.problems(); len(p) > 0 {
+		return &configError{problems: p}
+	}
+	return nil
+}
+
+// loadSettings reads the settings through lookup, with ./.env beneath it.
+// Problems with the values are collected in the settings, for each command
+// to judge what it needs; only an unreadable or malformed .env file is an
+// error of its own.
+func loadSettings(lookup func(string) (string, bool)) (*settings, error) {
+	lookup, err := fullauth.WithDotenv(dotenvPath, lookup)
+	if err != nil {
+		var ce *fullauth.ConfigError
+		if errors.As(err, &ce) {
+			return nil, &configError{problems: ce.Problems}
+		}
+		return nil, &configError{problems: []string{err.Error()}}
+	}
+	s := &settings{lookup: lookup}
+
+	cfg, err := fullauth.ConfigFromEnv(lookup)
+	var parseProblems []string
+	if err != nil {
+		var ce *fullauth.ConfigError
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		parseProblems = ce.Problems
+	}
+	// Resolve as the library will, but with no KV, so that Redis settings
+	// are checked as fastapi-fullauth checks them (CONTRACT §7.4.1) even
+	// though this server keeps its state in memory for now.
+	check := cfg
+	check.KV = nil
+	if _, _, err := check.Resolve(); err != nil {
+		var ce *fullauth.ConfigError
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		s.libProblems = append(s.libProblems, ce.Problems...)
+	}
+	s.libProblems = append(s.libProblems, parseProblems...)
+	s.cfg = cfg
+
+	get := func(name, def string) string {
+		if v, ok := lookup("FULLAUTH_" + name); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+		return def
+	}
+	fail := func(name, format string, args ...any) {
+		s.serverProblems = append(s.serverProblems, name+": "+fmt.Sprintf(format, args...))
+	}
+
+	s.addr = get("ADDR", defaultAddr)
+
+	rawDB := get("DATABASE_URL", defaultDatabaseURL)
+	if s.database, err = parseDatabaseURL(rawDB); err != nil {
+		s.dbProblems = append(s.dbProblems, "DATABASE_URL: "+err.Error())
+	}
+
+	s.autoMigrate = true
+	if v := get("AUTO_MIGRATE", ""); v != "" {
+		if b, ok := parseBool(v); ok {
+			s.autoMigrate = b
+		} else {
+			fail("AUTO_MIGRATE", "Input should be a valid boolean, unable to interpret input, got %q", v)
+		}
+	}
+
+	s.notify = notifySettings{
+		webhookURL:    get("WEBHOOK_URL", ""),
+		webhookSecret: get("WEBHOOK_SECRET", ""),
+		smtpURL:       get("SMTP_URL", ""),
+		mailFrom:      get("MAIL_FROM", ""),
+		publicURL:     get("PUBLIC_URL", ""),
+	}
+
+	switch s.logFormat = get("LOG_FORMAT", "json"); s.logFormat {
+	case "json", "text":
+	default:
+		fail("LOG_FORMAT", "Input should be 'json' or 'text', got %q", s.logFormat)
+		s.logFormat = "json"
+	}
+	switch v := get("LOG_LEVEL", "info"); strings.ToLower(v) {
+	case "debug":
+		s.logLevel = slog.LevelDebug
+	case "info":
+		s.logLevel = slog.LevelInfo
+	case "warn", "warning":
+		s.logLevel = slog.LevelWarn
+	case "error":
+		s.logLevel = slog.LevelError
+	default:
+		fail("LOG_LEVEL", "Input should be 'debug', 'info', 'warn' or 'error', got %q", v)
+	}
+	return s, nil
+}
+
+// parseBool reads a boolean as ConfigFromEnv does.
+func parseBool(s string) (v, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "t", "yes", "y", "on":
+		return true, true
+	case "0", "false", "f", "no", "n", "off":
+		return false, true
+	}
+	return false, false
+}
+
+// serverWarnings are the warnings the server adds to the library's.
+func (s *settings) serverWarnings() []string {
+	var w []string
+	if s.cfg.Backends.RedisURL != "" {
+		w = append(w, "FULLAUTH_REDIS_URL is set, but this server does not support Redis yet: "+
+			"shared state (revocations, lockouts, rate limits) stays in this process's memory.")
+	}
+	return w
+}

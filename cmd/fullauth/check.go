@@ -55,6 +55,7 @@ func runCheck(args []string, lookup func(string) (string, bool), stdout, stderr 
 		return exitStatus(1)
 	}
 	_ = c.notifier.Close(context.Background())
+	_ = c.state.Close()
 
 	rows := s.cfg.Summary(s.cfg.SecretKey == nil)
 	rows = append(rows, s.summary()...)

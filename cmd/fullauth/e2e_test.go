@@ -395,9 +395,12 @@ func TestServeRejectsInvalidConfig(t *testing.T) {
 	}
 }
 
-// TestServePostgres serves from PostgreSQL at FULLAUTH_TEST_POSTGRES_URL,
-// in a schema of its own that is dropped afterwards.
-func TestServePostgres(t *testing.T) {
+// freshPostgres returns a URL of FULLAUTH_TEST_POSTGRES_URL's database
+// whose search_path is a new schema, dropped when the test ends, and an
+// admin connection to it. Without the variable the test skips (or fails
+// under FULLAUTH_TEST_REQUIRE_SERVICES=1).
+func freshPostgres(t *testing.T) (string, string, *sql.DB) {
+	t.Helper()
 	base := os.Getenv("FULLAUTH_TEST_POSTGRES_URL")
 	if base == "" {
 		if os.Getenv("FULLAUTH_TEST_REQUIRE_SERVICES") == "1" {
@@ -435,10 +438,19 @@ func TestServePostgres(t *testing.T) {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 
+	return u.String(), schema, admin
+}
+
+// TestServePostgres serves from PostgreSQL at FULLAUTH_TEST_POSTGRES_URL,
+// in a schema of its own that is dropped afterwards.
+func TestServePostgres(t *testing.T) {
+	dbURL, schema, admin := freshPostgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	dir := t.TempDir()
 	p := startServe(t, dir, map[string]string{
 		"FULLAUTH_SECRET_KEY":   testSecret,
-		"FULLAUTH_DATABASE_URL": u.String(),
+		"FULLAUTH_DATABASE_URL": dbURL,
 	})
 	const api = "/api/v1/auth"
 	const email, password = "pg@example.com", "correct horse battery staple"

@@ -69,6 +69,9 @@ func runServe(ctx context.Context, args []string, lookup func(string) (string, b
 		if err := c.notifier.Close(cctx); err != nil {
 			srvLog.Warn("closing the notifier", "err", err)
 		}
+		if err := c.state.Close(); err != nil {
+			srvLog.Warn("closing the Redis client", "err", err)
+		}
 	}
 	for _, w := range c.warnings {
 		srvLog.Warn(w)

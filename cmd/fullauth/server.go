@@ -41,6 +41,7 @@ func newLogger(s *settings, w io.Writer) *slog.Logger {
 // components are the parts built from the settings that do not depend on
 // the database: the notifier, the metrics and the Auth.
 type components struct {
+	state    *sharedState
 	notifier *notify.Notifier
 	metrics  *metrics.Registry
 	auth     *fullauth.Auth
@@ -64,11 +65,15 @@ func build(s *settings, store fullauth.Store, log *slog.Logger) (*components, er
 		return nil, &configError{problems: strings.Split(err.Error(), "\n")}
 	}
 	m := metrics.New(version())
+	state, err := openSharedState(s.cfg)
+	if err != nil {
+		_ = n.Close(context.Background())
+		return nil, configErrorOf(err)
+	}
 
 	cfg := s.cfg
 	cfg.Logger = log
-	// Redis is not served yet: shared state lives in this process.
-	cfg.KV = fullauth.NewMemoryKV()
+	cfg.KV = state.kv
 	cfg.Hooks = n.Hooks(fullauth.Hooks{
 		AfterLockout: func(context.Context, string) error {
 			m.Lockout()
@@ -78,16 +83,23 @@ func build(s *settings, store fullauth.Store, log *slog.Logger) (*components, er
 	a, err := fullauth.New(store, cfg)
 	if err != nil {
 		_ = n.Close(context.Background())
-		var ce *fullauth.ConfigError
-		if errors.As(err, &ce) {
-			return nil, &configError{problems: ce.Problems}
-		}
-		return nil, err
+		_ = state.Close()
+		return nil, configErrorOf(err)
 	}
-	c := &components{notifier: n, metrics: m, auth: a}
+	c := &components{state: state, notifier: n, metrics: m, auth: a}
 	c.warnings = append(c.warnings, n.Warnings()...)
 	c.warnings = append(c.warnings, s.serverWarnings()...)
 	return c, nil
+}
+
+// configErrorOf turns a *fullauth.ConfigError into the command's own, so
+// it is printed one problem per line and exits 1.
+func configErrorOf(err error) error {
+	var ce *fullauth.ConfigError
+	if errors.As(err, &ce) {
+		return &configError{problems: ce.Problems}
+	}
+	return err
 }
 
 // apiPrefix is where the auth routes are mounted: API_PREFIX without its
@@ -115,11 +127,22 @@ func routes(c *components, db pinger, log *slog.Logger) (http.Handler, error) {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
-		if err := db.PingContext(ctx); err != nil {
-			log.WarnContext(r.Context(), "readiness check failed", "check", "database", "err", err)
+		checks := map[string]string{}
+		var down []string
+		for _, dep := range []struct {
+			name string
+			ping func(context.Context) error
+		}{{"database", db.PingContext}, {"redis", c.state.Ping}} {
+			if err := dep.ping(ctx); err != nil {
+				log.WarnContext(r.Context(), "readiness check failed", "check", dep.name, "err", err)
+				checks[dep.name] = err.Error()
+				down = append(down, dep.name)
+			}
+		}
+		if len(down) > 0 {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{
-				"detail": "database unavailable",
-				"checks": map[string]string{"database": err.Error()},
+				"detail": strings.Join(down, " and ") + " unavailable",
+				"checks": checks,
 			})
 			return
 		}

@@ -181,9 +181,5 @@ func parseBool(s string) (v, ok bool) {
 // serverWarnings are the warnings the server adds to the library's.
 func (s *settings) serverWarnings() []string {
 	var w []string
-	if s.cfg.Backends.RedisURL != "" {
-		w = append(w, "FULLAUTH_REDIS_URL is set, but this server does not support Redis yet: "+
-			"shared state (revocations, lockouts, rate limits) stays in this process's memory.")
-	}
 	return w
 }

@@ -308,33 +308,52 @@ func (r *envReader) list(name string) (items []string, given bool) {
 	if !given {
 		return nil, false
 	}
+	items, problems := parseList(s)
+	for _, p := range problems {
+		r.fail(name, "%s", p)
+	}
+	return items, true
+}
+
+// ParseList reads a list setting as CONTRACT §7.1 does: trimmed; empty is
+// the empty list; a value starting with "[" or "{" is a JSON list of
+// strings; anything else is split on commas, pieces trimmed and empty ones
+// dropped. The result is never nil.
+func ParseList(s string) ([]string, error) {
+	items, problems := parseList(s)
+	if len(problems) > 0 {
+		return items, errors.New(strings.Join(problems, "; "))
+	}
+	return items, nil
+}
+
+func parseList(s string) (items []string, problems []string) {
 	s = strings.TrimSpace(s)
 	items = []string{}
 	if s == "" {
-		return items, true
+		return items, nil
 	}
 	if s[0] == '[' || s[0] == '{' {
 		var raw []any
 		if err := json.Unmarshal([]byte(s), &raw); err != nil {
-			r.fail(name, "Input should be a valid JSON list of strings, got %q", s)
-			return items, true
+			return items, []string{fmt.Sprintf("Input should be a valid JSON list of strings, got %q", s)}
 		}
 		for i, e := range raw {
 			str, ok := e.(string)
 			if !ok {
-				r.fail(name, "item %d: Input should be a valid string", i)
+				problems = append(problems, fmt.Sprintf("item %d: Input should be a valid string", i))
 				continue
 			}
 			items = append(items, str)
 		}
-		return items, true
+		return items, problems
 	}
 	for piece := range strings.SplitSeq(s, ",") {
 		if piece = strings.TrimSpace(piece); piece != "" {
 			items = append(items, piece)
 		}
 	}
-	return items, true
+	return items, nil
 }
 
 // rateLimits reads AUTH_RATE_LIMITS: a JSON object of positive integers.

@@ -2,6 +2,7 @@ package fullauth
 
 import (
 	"context"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -21,7 +22,7 @@ func (a *Auth) UpdateProfile(ctx context.Context, userID string, upd ProfileUpda
 	if upd.DisplayName == nil {
 		return nil, ErrNoFieldsToUpdate
 	}
-	if utf8.RuneCountInString(*upd.DisplayName) > maxDisplayName || !utf8.ValidString(*upd.DisplayName) {
+	if name := *upd.DisplayName; utf8.RuneCountInString(name) > maxDisplayName || !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
 		return nil, &ValidationError{Field: "display_name", Message: "display_name must be valid text of at most 100 characters"}
 	}
 	return a.store.UpdateUser(ctx, userID, UserUpdate{DisplayName: upd.DisplayName})

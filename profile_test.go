@@ -18,11 +18,12 @@ func TestUpdateProfile(t *testing.T) {
 	}
 	_, err = e.auth.UpdateProfile(t.Context(), u.ID, fullauth.ProfileUpdate{})
 	wantErr(t, "empty UpdateProfile", err, fullauth.ErrNoFieldsToUpdate)
-	long := strings.Repeat("n", 101)
-	_, err = e.auth.UpdateProfile(t.Context(), u.ID, fullauth.ProfileUpdate{DisplayName: &long})
-	var ve *fullauth.ValidationError
-	if !errors.As(err, &ve) {
-		t.Errorf("UpdateProfile(101 chars) err = %v, want *ValidationError", err)
+	for name, bad := range map[string]string{"101 characters": strings.Repeat("n", 101), "NUL": "a\x00b", "invalid UTF-8": "a\xffb"} {
+		_, err = e.auth.UpdateProfile(t.Context(), u.ID, fullauth.ProfileUpdate{DisplayName: &bad})
+		var ve *fullauth.ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("UpdateProfile(%s) err = %v, want *ValidationError", name, err)
+		}
 	}
 }
 

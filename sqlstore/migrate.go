@@ -123,6 +123,8 @@ func parseStatements(text string) ([]statement, error) {
 //
 // The first migration only creates the tables and indexes that are
 // missing, so it adopts a database that fastapi-fullauth created.
+//
+// On error, applied names the migrations that were committed before it.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	migs, err := loadMigrations(s.d)
 	if err != nil {
@@ -359,8 +361,8 @@ func txOn(ctx context.Context, conn *sql.Conn, fn func(tx *sql.Tx) error) error 
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback() // after Commit, a no-op
 	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()

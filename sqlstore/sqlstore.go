@@ -4,9 +4,10 @@
 //
 // The tables are those of fastapi-fullauth's bundled SQLAlchemy and SQLModel
 // models, stored the way SQLAlchemy stores them, so a database that
-// fastapi-fullauth created is served as it is: [Store.Migrate] adopts it
-// (its first migration only creates what is missing) and then adds what this
-// package needs, such as the display_name column.
+// fastapi-fullauth created is served as it is, and fastapi-fullauth can
+// serve a database this package wrote. [Store.Migrate] adopts an existing
+// database (its first migration only creates what is missing) and then adds
+// what this package needs.
 //
 // The package imports no driver. The caller opens the *sql.DB with the
 // driver of its choice, passes it to [New] and closes it when done:
@@ -19,19 +20,44 @@
 //
 // Drivers and connection strings:
 //
-//   - SQLite: modernc.org/sqlite (driver "sqlite"). Set foreign_keys(1),
-//     busy_timeout and WAL as above; transactions that write always start
-//     with BEGIN IMMEDIATE, whatever _txlock says.
-//   - PostgreSQL: github.com/jackc/pgx/v5/stdlib (driver "pgx"). Any
-//     search_path works; the tables live in the first schema on it.
-//   - MySQL 8 and MariaDB 10.6 or later: github.com/go-sql-driver/mysql
+//   - SQLite 3.35 or later: modernc.org/sqlite (driver "sqlite"). Set
+//     foreign_keys(1), busy_timeout and WAL as above. Transactions always
+//     begin with BEGIN IMMEDIATE, whatever _txlock says. An in-memory
+//     database needs a single connection (db.SetMaxOpenConns(1)).
+//   - PostgreSQL: github.com/jackc/pgx/v5/stdlib (driver "pgx"). The tables
+//     live in the first schema of the search_path.
+//   - MySQL 8.0 or later, MariaDB 10.3 or later: github.com/go-sql-driver/mysql
 //     (driver "mysql"). No DSN option is required: times are exchanged as
-//     UTC text, so parseTime and loc do not matter. Create the database with
-//     CHARACTER SET utf8mb4.
+//     UTC text, so parseTime and loc do not matter. Create the database
+//     with CHARACTER SET utf8mb4. interpolateParams=true saves a round trip
+//     per query.
 //
-// Identifiers cross the API as canonical UUID text (lowercase, hyphenated).
-// A string that is not a UUID names nothing: lookups answer
-// [fullauth.ErrNotFound], never a driver error.
+// # Schema
+//
+// Per dialect, as SQLAlchemy renders fastapi-fullauth's models:
+//
+//   - UUID keys: uuid on PostgreSQL; CHAR(32), lowercase hex without
+//     hyphens, on SQLite and MySQL. (SQLAlchemy 2.1 with a mariadb:// URL
+//     makes MariaDB's native UUID columns instead; those accept the hex form
+//     and read back hyphenated, which this package takes, but Migrate cannot
+//     add a missing table next to them.) Identifiers cross the API as
+//     canonical UUID text; a string that is not a UUID names nothing, so
+//     lookups answer [fullauth.ErrNotFound], never a driver error.
+//   - Times: timestamptz on PostgreSQL; DATETIME holding UTC text
+//     "2006-01-02 15:04:05.000000" on SQLite; DATETIME(6) holding UTC on
+//     MySQL. Times are stored in UTC to the microsecond and read back in UTC;
+//     naive values are UTC.
+//   - Emails match case-insensitively through an index: COLLATE NOCASE on
+//     SQLite, a unique index on lower(email) on PostgreSQL, the
+//     utf8mb4_unicode_ci collation on MySQL. Role and permission names,
+//     credential ids and provider ids compare exactly everywhere
+//     (utf8mb4_bin on MySQL).
+//
+// Beyond fastapi-fullauth's tables, the migrations add a nullable
+// fullauth_users.display_name ([fullauth.User.DisplayName], "" stored as
+// NULL), indexes that keep the sessions routes fast however long a user's
+// history grows, and fullauth_schema_migrations. Passkey sign counts are
+// BIGINT, so every uint32 fits.
 package sqlstore
 
 import (
@@ -54,9 +80,9 @@ import (
 type Dialect int
 
 const (
-	SQLite Dialect = iota + 1
-	Postgres
-	MySQL // MySQL 8 and MariaDB 10.6 or later
+	SQLite   Dialect = iota + 1 // SQLite 3.35 or later
+	Postgres                    // PostgreSQL
+	MySQL                       // MySQL 8.0 or later, MariaDB 10.3 or later
 )
 
 func (d Dialect) String() string {
@@ -205,8 +231,8 @@ func (s *Store) sqlTx(ctx context.Context, opts *sql.TxOptions, fn func(q querie
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback() // after Commit, a no-op; also on panic
 	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()
@@ -228,14 +254,19 @@ func withImmediate(ctx context.Context, conn *sql.Conn, fn func() error) error {
 	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return err
 	}
+	committed := false
+	defer func() {
+		if !committed { // fn failed or panicked, or COMMIT failed
+			rollbackConn(ctx, conn)
+		}
+	}()
 	if err := fn(); err != nil {
-		rollbackConn(ctx, conn)
 		return err
 	}
 	if err := endTx(ctx, conn, "COMMIT"); err != nil {
-		rollbackConn(ctx, conn)
 		return err
 	}
+	committed = true
 	return nil
 }
 

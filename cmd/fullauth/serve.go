@@ -76,7 +76,7 @@ func runServe(ctx context.Context, args []string, lookup func(string) (string, b
 	for _, w := range c.warnings {
 		srvLog.Warn(w)
 	}
-	handler, err := routes(c, db, srvLog)
+	handler, err := routes(c, s.browser, db, srvLog)
 	if err != nil {
 		closeNotifier()
 		return err

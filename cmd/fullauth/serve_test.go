@@ -212,7 +212,7 @@ func TestReadyzNamesWhatIsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.notifier.Close(context.Background())
-	h, err := routes(c, downDB{}, discard)
+	h, err := routes(c, s.browser, downDB{}, discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,11 +109,32 @@ func apiPrefix(cfg fullauth.Config) string {
 }
 
 // routes returns the server's handler: the auth API under its prefix, and
-// the operational endpoints.
-func routes(c *components, db pinger, log *slog.Logger) (http.Handler, error) {
+// the operational endpoints, behind the browser-facing middleware.
+func routes(c *components, b browserSettings, db pinger, log *slog.Logger) (http.Handler, error) {
 	cfg := c.auth.Config()
 	prefix := apiPrefix(cfg)
-	api := authhttp.New(c.auth, authhttp.Options{Observe: c.metrics.Observe})
+	opts := authhttp.Options{Observe: c.metrics.Observe}
+	var csrf *authhttp.CSRF
+	if b.cookies {
+		var err error
+		if opts.Cookies, err = authhttp.NewCookies(authhttp.CookieConfig{
+			Domain: b.cookieDomain, Insecure: b.cookieInsecure, SameSite: b.sameSite,
+		}); err != nil {
+			return nil, &configError{problems: []string{err.Error()}}
+		}
+		if csrf, err = authhttp.NewCSRF(authhttp.CSRFConfig{
+			Secret:         cfg.SecretKey,
+			TrustedOrigins: b.csrfOrigins,
+			CookieDomain:   b.cookieDomain,
+			CookieInsecure: b.cookieInsecure,
+			CookieSameSite: b.sameSite,
+			Logger:         log,
+		}); err != nil {
+			return nil, &configError{problems: strings.Split(err.Error(), "\n")}
+		}
+		opts.CSRF = true
+	}
+	api := authhttp.New(c.auth, opts)
 	spec, err := api.OpenAPI(prefix, cfg.RouterTags)
 	if err != nil {
 		return nil, err
@@ -157,7 +178,32 @@ func routes(c *components, db pinger, log *slog.Logger) (http.Handler, error) {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
 	})
-	return mux, nil
+
+	// Outermost first: security headers on every answer; CORS, so that
+	// the browser lets a frontend read even the refusals; the global rate
+	// limit; CSRF.
+	var h http.Handler = mux
+	if csrf != nil {
+		h = csrf.Middleware(h)
+	}
+	if b.globalMax > 0 {
+		h = authhttp.NewRateLimit(c.auth.KV(), authhttp.RateLimitConfig{
+			Max: b.globalMax, Window: b.globalWindow,
+			ExemptPaths: []string{"/healthz", "/readyz", "/metrics"},
+			ClientIP: func(r *http.Request) string {
+				return authhttp.ClientIP(r, cfg.TrustedProxyHeaders, cfg.TrustedProxyCount)
+			},
+			Logger: log,
+		}).Middleware(h)
+	}
+	if len(b.corsOrigins) > 0 {
+		cors, err := authhttp.NewCORS(authhttp.CORSConfig{AllowedOrigins: b.corsOrigins, AllowCredentials: true})
+		if err != nil {
+			return nil, &configError{problems: strings.Split(err.Error(), "\n")}
+		}
+		h = cors.Middleware(h)
+	}
+	return authhttp.SecureHeaders(authhttp.SecureHeadersConfig{})(h), nil
 }
 
 // pinger is what /readyz checks.

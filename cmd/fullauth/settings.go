@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/authhttp"
 )
 
 // Defaults of the server-only settings (CONTRACT §25).
@@ -28,6 +32,7 @@ type settings struct {
 	database    database // FULLAUTH_DATABASE_URL
 	autoMigrate bool     // FULLAUTH_AUTO_MIGRATE
 	notify      notifySettings
+	browser     browserSettings
 	logFormat   string     // FULLAUTH_LOG_FORMAT: json or text
 	logLevel    slog.Level // FULLAUTH_LOG_LEVEL
 
@@ -46,6 +51,19 @@ type notifySettings struct {
 	smtpURL       string // FULLAUTH_SMTP_URL
 	mailFrom      string // FULLAUTH_MAIL_FROM
 	publicURL     string // FULLAUTH_PUBLIC_URL
+}
+
+// browserSettings switch on what a frontend in a browser needs (CONTRACT
+// §25): cookie sessions with CSRF protection, CORS, a global rate limit.
+type browserSettings struct {
+	cookies        bool          // FULLAUTH_COOKIE_TRANSPORT
+	cookieInsecure bool          // FULLAUTH_COOKIE_SECURE=false
+	sameSite       http.SameSite // FULLAUTH_COOKIE_SAMESITE: lax, strict or none
+	cookieDomain   string        // FULLAUTH_COOKIE_DOMAIN
+	csrfOrigins    []string      // FULLAUTH_CSRF_TRUSTED_ORIGINS, else FULLAUTH_ORIGINS
+	corsOrigins    []string      // FULLAUTH_CORS_ORIGINS
+	globalMax      int           // FULLAUTH_GLOBAL_RATE_LIMIT "MAX/SECONDS"; 0 = off
+	globalWindow   time.Duration
 }
 
 // configError is an invalid configuration: its problems are printed one per
@@ -146,6 +164,8 @@ func loadSettings(lookup func(string) (string, bool)) (*settings, error) {
 		publicURL:     get("PUBLIC_URL", ""),
 	}
 
+	s.browser = loadBrowserSettings(cfg, get, fail)
+
 	switch s.logFormat = get("LOG_FORMAT", "json"); s.logFormat {
 	case "json", "text":
 	default:
@@ -165,6 +185,79 @@ func loadSettings(lookup func(string) (string, bool)) (*settings, error) {
 		fail("LOG_LEVEL", "Input should be 'debug', 'info', 'warn' or 'error', got %q", v)
 	}
 	return s, nil
+}
+
+// loadBrowserSettings reads the cookie, CSRF, CORS and global rate-limit
+// settings of CONTRACT §25.
+func loadBrowserSettings(cfg fullauth.Config, get func(name, def string) string, fail func(name, format string, args ...any)) browserSettings {
+	b := browserSettings{sameSite: http.SameSiteLaxMode}
+	flag := func(name string, def bool) bool {
+		v := get(name, "")
+		if v == "" {
+			return def
+		}
+		on, ok := parseBool(v)
+		if !ok {
+			fail(name, "Input should be a valid boolean, unable to interpret input, got %q", v)
+		}
+		return on
+	}
+	b.cookies = flag("COOKIE_TRANSPORT", false)
+	b.cookieInsecure = !flag("COOKIE_SECURE", true)
+	switch v := get("COOKIE_SAMESITE", "lax"); strings.ToLower(v) {
+	case "lax":
+	case "strict":
+		b.sameSite = http.SameSiteStrictMode
+	case "none":
+		b.sameSite = http.SameSiteNoneMode
+	default:
+		fail("COOKIE_SAMESITE", "Input should be 'lax', 'strict' or 'none', got %q", v)
+	}
+	b.cookieDomain = get("COOKIE_DOMAIN", "")
+	list := func(name string) []string {
+		items, err := fullauth.ParseList(get(name, ""))
+		if err != nil {
+			fail(name, "%v", err)
+		}
+		return items
+	}
+	b.csrfOrigins = list("CSRF_TRUSTED_ORIGINS")
+	if len(b.csrfOrigins) == 0 {
+		b.csrfOrigins = cfg.Origins
+	}
+	b.corsOrigins = list("CORS_ORIGINS")
+	// Build the middleware once here so that check reports what serve would
+	// refuse; serve builds them again with the real secret.
+	if b.cookies {
+		if _, err := authhttp.NewCookies(authhttp.CookieConfig{Insecure: b.cookieInsecure, SameSite: b.sameSite}); err != nil {
+			fail("COOKIE_SAMESITE", "%v", err)
+		}
+		placeholder := []byte(strings.Repeat("x", 32))
+		if _, err := authhttp.NewCSRF(authhttp.CSRFConfig{Secret: placeholder, TrustedOrigins: b.csrfOrigins,
+			CookieDomain: b.cookieDomain, CookieInsecure: b.cookieInsecure, CookieSameSite: b.sameSite}); err != nil {
+			for _, p := range strings.Split(err.Error(), "\n") {
+				fail("CSRF_TRUSTED_ORIGINS", "%s", p)
+			}
+		}
+	}
+	if len(b.corsOrigins) > 0 {
+		if _, err := authhttp.NewCORS(authhttp.CORSConfig{AllowedOrigins: b.corsOrigins, AllowCredentials: true}); err != nil {
+			for _, p := range strings.Split(err.Error(), "\n") {
+				fail("CORS_ORIGINS", "%s", p)
+			}
+		}
+	}
+	if v := get("GLOBAL_RATE_LIMIT", ""); v != "" {
+		maxS, secs, ok := strings.Cut(v, "/")
+		n, err1 := strconv.Atoi(strings.TrimSpace(maxS))
+		w, err2 := strconv.Atoi(strings.TrimSpace(secs))
+		if !ok || err1 != nil || err2 != nil || n < 1 || w < 1 {
+			fail("GLOBAL_RATE_LIMIT", "Input should be MAX/SECONDS with positive integers, such as 60/60, got %q", v)
+		} else {
+			b.globalMax, b.globalWindow = n, time.Duration(w)*time.Second
+		}
+	}
+	return b
 }
 
 // parseBool reads a boolean as ConfigFromEnv does.

@@ -122,6 +122,24 @@ type PermissionStore interface {
 	RemovePermission(ctx context.Context, role, permission string) error
 }
 
+// UserQuery selects a page of users for [UserListStore.ListUsers].
+type UserQuery struct {
+	// EmailContains keeps users whose email contains it, compared
+	// case-insensitively; "" keeps all. It is plain text: "%" and "_"
+	// have no special meaning.
+	EmailContains string
+	Limit         int // at least 1
+	Offset        int // at least 0
+}
+
+// UserListStore is implemented by stores that can list users, for
+// administrators.
+type UserListStore interface {
+	// ListUsers returns one page of the users matching q, oldest first
+	// (by CreatedAt, then ID), and how many users match in all.
+	ListUsers(ctx context.Context, q UserQuery) (users []User, total int, err error)
+}
+
 // Session is one refresh-token family seen from its owner's side.
 type Session struct {
 	FamilyID   string

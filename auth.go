@@ -161,7 +161,7 @@ type loggers struct {
 
 var componentNames = []string{
 	"tokens", "blacklist", "login", "logout", "refresh", "register", "change_password",
-	"email_verify", "password_reset", "lockout", "hooks", "account",
+	"email_verify", "password_reset", "lockout", "hooks", "account", "admin", "sessions", "http", "ratelimit",
 }
 
 func newLoggers(base *slog.Logger) loggers {

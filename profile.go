@@ -2,7 +2,6 @@ package fullauth
 
 import (
 	"context"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -22,7 +21,7 @@ func (a *Auth) UpdateProfile(ctx context.Context, userID string, upd ProfileUpda
 	if upd.DisplayName == nil {
 		return nil, ErrNoFieldsToUpdate
 	}
-	if name := *upd.DisplayName; utf8.RuneCountInString(name) > maxDisplayName || !utf8.ValidString(name) || strings.ContainsRune(name, 0) {
+	if name := *upd.DisplayName; utf8.RuneCountInString(name) > maxDisplayName || !validText(name) {
 		return nil, &ValidationError{Field: "display_name", Message: "display_name must be valid text of at most 100 characters"}
 	}
 	return a.store.UpdateUser(ctx, userID, UserUpdate{DisplayName: upd.DisplayName})

@@ -1,0 +1,140 @@
+package fullauth
+
+import (
+	"context"
+	"errors"
+	"slices"
+)
+
+// SupportsRoles reports whether the store keeps roles ([RoleStore]).
+func (a *Auth) SupportsRoles() bool { return a.roles != nil }
+
+// SupportsPermissions reports whether the store grants permissions to roles
+// ([PermissionStore]); permissions need roles too.
+func (a *Auth) SupportsPermissions() bool { return a.roles != nil && a.perms != nil }
+
+// HasRole reports whether u may act in any of the roles: superusers may,
+// others need one of them as stored now. Authorization never trusts the
+// roles claim of a token, so removing a role takes effect at once.
+func (a *Auth) HasRole(ctx context.Context, u *User, roles ...string) (bool, error) {
+	if u.Superuser {
+		return true, nil
+	}
+	if a.roles == nil {
+		return false, nil
+	}
+	have, err := a.roles.Roles(ctx, u.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range roles {
+		if slices.Contains(have, r) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// HasPermission reports whether u holds any of the permissions through its
+// roles as stored now; superusers hold every permission. Without a
+// PermissionStore it returns ErrUnsupported for anyone but a superuser.
+func (a *Auth) HasPermission(ctx context.Context, u *User, perms ...string) (bool, error) {
+	if u.Superuser {
+		return true, nil
+	}
+	if !a.SupportsPermissions() {
+		return false, ErrUnsupported
+	}
+	have, err := a.perms.UserPermissions(ctx, u.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range perms {
+		if slices.Contains(have, p) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// AssignRole gives the user a role, creating the role if needed. An
+// unknown user is ErrNotFound. by is the administrator, for the log.
+func (a *Auth) AssignRole(ctx context.Context, by *User, userID, role string) error {
+	if a.roles == nil {
+		return ErrUnsupported
+	}
+	if err := validName("role", role, 100); err != nil {
+		return err
+	}
+	if _, err := a.store.User(ctx, userID); err != nil {
+		return err
+	}
+	if err := a.roles.AddRole(ctx, userID, role); err != nil {
+		return err
+	}
+	a.logs.named("admin").InfoContext(ctx, "Role assigned", "role", role, "user_id", userID, "by", by.ID)
+	return nil
+}
+
+// RemoveRole takes a role from the user; removing an absent role is a no-op.
+func (a *Auth) RemoveRole(ctx context.Context, by *User, userID, role string) error {
+	if a.roles == nil {
+		return ErrUnsupported
+	}
+	if err := a.roles.RemoveRole(ctx, userID, role); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	a.logs.named("admin").InfoContext(ctx, "Role removed", "role", role, "user_id", userID, "by", by.ID)
+	return nil
+}
+
+// AssignPermission grants a permission to a role, creating both if needed.
+func (a *Auth) AssignPermission(ctx context.Context, by *User, role, permission string) error {
+	if !a.SupportsPermissions() {
+		return ErrUnsupported
+	}
+	if err := validName("role", role, 100); err != nil {
+		return err
+	}
+	if err := validName("permission", permission, 200); err != nil {
+		return err
+	}
+	if err := a.perms.AddPermission(ctx, role, permission); err != nil {
+		return err
+	}
+	a.logs.named("admin").InfoContext(ctx, "Permission assigned", "permission", permission, "role", role, "by", by.ID)
+	return nil
+}
+
+// RemovePermission withdraws a permission from a role; a no-op when absent.
+func (a *Auth) RemovePermission(ctx context.Context, by *User, role, permission string) error {
+	if !a.SupportsPermissions() {
+		return ErrUnsupported
+	}
+	if err := a.perms.RemovePermission(ctx, role, permission); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	a.logs.named("admin").InfoContext(ctx, "Permission removed", "permission", permission, "role", role, "by", by.ID)
+	return nil
+}
+
+// RolePermissions lists a role's permissions; an unknown role has none.
+func (a *Auth) RolePermissions(ctx context.Context, role string) ([]string, error) {
+	if !a.SupportsPermissions() {
+		return nil, ErrUnsupported
+	}
+	perms, err := a.perms.RolePermissions(ctx, role)
+	if perms == nil && err == nil {
+		perms = []string{}
+	}
+	return perms, err
+}
+
+// validName refuses role and permission names that are empty, too long for
+// their column, or not storable text.
+func validName(field, name string, maxLen int) error {
+	if name == "" || len([]rune(name)) > maxLen || !validText(name) {
+		return &ValidationError{Field: field, Message: field + " must be 1 to " + itoa(maxLen) + " characters of text"}
+	}
+	return nil
+}

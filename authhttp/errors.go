@@ -55,8 +55,12 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 		re  *fullauth.RetryError
 		fe  *fieldErrors
 		ufe *unknownFieldsError
+		pe  *publicError
 	)
 	switch {
+	case errors.As(err, &pe):
+		writeDetail(w, pe.status, pe.message)
+		return
 	case errors.As(err, &fe):
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": fe.list})
 		return

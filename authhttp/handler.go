@@ -70,6 +70,8 @@ func New(a *fullauth.Auth, opts Options) *Handler {
 			handler = h.RequireUser(handler)
 		case guardVerified:
 			handler = h.RequireVerified(handler)
+		case guardSuperuser:
+			handler = h.RequireSuperuser(handler)
 		}
 		h.mux.Handle(rt.pattern, h.observed(rt.pattern, handler))
 	}
@@ -126,6 +128,7 @@ const (
 	guardNone guard = iota
 	guardUser
 	guardVerified
+	guardSuperuser
 )
 
 // route is one API operation.

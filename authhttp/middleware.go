@@ -83,3 +83,42 @@ func (h *Handler) require(next http.Handler, allowed func(*fullauth.User) bool) 
 	})
 	return h.Authenticate(check)
 }
+
+// RequireRole is RequireUser for users holding any of the roles as stored
+// now (superusers pass); others get 403.
+func (h *Handler) RequireRole(roles ...string) func(http.Handler) http.Handler {
+	return h.requireCheck(func(r *http.Request, u *fullauth.User) (bool, error) {
+		return h.auth.HasRole(r.Context(), u, roles...)
+	})
+}
+
+// RequirePermission is RequireUser for users holding any of the
+// permissions through their roles (superusers pass); others get 403. With
+// a store that keeps no permissions, only superusers pass.
+func (h *Handler) RequirePermission(perms ...string) func(http.Handler) http.Handler {
+	return h.requireCheck(func(r *http.Request, u *fullauth.User) (bool, error) {
+		ok, err := h.auth.HasPermission(r.Context(), u, perms...)
+		if errors.Is(err, fullauth.ErrUnsupported) {
+			return false, nil
+		}
+		return ok, err
+	})
+}
+
+// requireCheck builds a guard from a check that may need the store.
+func (h *Handler) requireCheck(check func(*http.Request, *fullauth.User) (bool, error)) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ok, err := check(r, fullauth.UserFrom(r.Context()))
+			switch {
+			case err != nil:
+				h.writeError(w, r, err)
+			case !ok:
+				h.writeError(w, r, fullauth.ErrForbidden)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+		return h.RequireUser(inner)
+	}
+}

@@ -19,8 +19,10 @@ const (
 	msgPasswordChange = "Password changed successfully."
 )
 
+// routes lists every operation the handler serves: the auth, profile and
+// verify groups always, sessions and admin as the store allows.
 func (h *Handler) routes() []route {
-	return []route{
+	base := []route{
 		{"POST /register", guardNone, h.register},
 		{"POST /login", guardNone, h.login},
 		{"POST /refresh", guardNone, h.refresh},
@@ -35,6 +37,7 @@ func (h *Handler) routes() []route {
 		{"POST /password-reset/request", guardNone, h.requestReset},
 		{"POST /password-reset/confirm", guardNone, h.confirmReset},
 	}
+	return append(append(base, h.sessionRoutes()...), h.adminRoutes()...)
 }
 
 // UserJSON is the user object of every response.

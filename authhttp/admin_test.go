@@ -1,0 +1,245 @@
+package authhttp_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/authhttp"
+	"github.com/fullauth/fullauth/memstore"
+	"github.com/fullauth/fullauth/password"
+)
+
+// adminAPI is newAPI with a signed-in superuser and a signed-in user.
+func adminAPI(t *testing.T) (x *api, root, user string, userID string) {
+	t.Helper()
+	x = newAPI(t, nil)
+	if _, err := x.auth.CreateSuperuser(t.Context(), "root@example.com", "root-password-1"); err != nil {
+		t.Fatal(err)
+	}
+	r := x.do("POST", "/login", "", `{"email":"root@example.com","password":"root-password-1"}`)
+	x.want(r, 200, nil)
+	root = r.json(t)["access_token"].(string)
+	login := x.signup("member@example.com")
+	user = login["access_token"].(string)
+	userID = login["user"].(map[string]any)["id"].(string)
+	return x, root, user, userID
+}
+
+func TestAdminRoleRoutes(t *testing.T) {
+	x, root, user, userID := adminAPI(t)
+	body := `{"user_id":"` + userID + `","role":"editor"}`
+
+	x.want(x.do("POST", "/admin/assign-role", "", body), 401, generic401)
+	x.want(x.do("POST", "/admin/assign-role", user, body), 403, "Not enough permissions")
+	x.want(x.do("POST", "/admin/assign-role", root, body), 200, "Role 'editor' assigned to user "+userID+".")
+	x.want(x.do("POST", "/admin/assign-role", root, body), 200, "Role 'editor' assigned to user "+userID+".")
+	x.want(x.do("POST", "/admin/assign-role", root, `{"user_id":"no-such-user","role":"editor"}`), 404, "User not found")
+	x.want(x.do("POST", "/admin/assign-role", root, `{"user_id":"`+userID+`"}`), 422, nil)
+
+	r := x.do("GET", "/me", user, "")
+	x.want(r, 200, nil)
+	if roles := r.json(t)["roles"].([]any); len(roles) != 1 || roles[0] != "editor" {
+		t.Errorf("roles after assignment = %v, want [editor]", roles)
+	}
+
+	x.want(x.do("POST", "/admin/assign-permission", root, `{"role":"editor","permission":"posts:write"}`), 200, "Permission 'posts:write' assigned to role 'editor'.")
+	x.want(x.do("POST", "/admin/assign-permission", user, `{"role":"editor","permission":"x"}`), 403, "Not enough permissions")
+	r = x.do("GET", "/admin/role-permissions/editor", root, "")
+	x.want(r, 200, nil)
+	if strings.TrimSpace(r.body) != `["posts:write"]` {
+		t.Errorf("role-permissions = %s, want [\"posts:write\"]", r.body)
+	}
+	r = x.do("GET", "/admin/role-permissions/nobody", root, "")
+	if r.status != 200 || strings.TrimSpace(r.body) != `[]` {
+		t.Errorf("role-permissions of an unknown role = %d %s, want 200 []", r.status, r.body)
+	}
+	x.want(x.do("POST", "/admin/remove-permission", root, `{"role":"editor","permission":"posts:write"}`), 200, "Permission 'posts:write' removed from role 'editor'.")
+	x.want(x.do("POST", "/admin/remove-permission", root, `{"role":"ghost","permission":"none"}`), 200, "Permission 'none' removed from role 'ghost'.")
+	x.want(x.do("POST", "/admin/remove-role", root, body), 200, "Role 'editor' removed from user "+userID+".")
+	x.want(x.do("POST", "/admin/remove-role", root, `{"user_id":"no-such-user","role":"x"}`), 200, "Role 'x' removed from user no-such-user.")
+}
+
+func TestAdminUserRoutes(t *testing.T) {
+	x, root, user, userID := adminAPI(t)
+	x.want(x.do("GET", "/admin/users", user, ""), 403, "Not enough permissions")
+	x.want(x.do("GET", "/admin/users", "", ""), 401, generic401)
+
+	r := x.do("GET", "/admin/users?limit=1&offset=0", root, "")
+	x.want(r, 200, nil)
+	page := r.json(t)
+	if page["total"] != float64(2) || len(page["items"].([]any)) != 1 || page["limit"] != float64(1) {
+		t.Errorf("page = %s, want total 2 with 1 item", r.body)
+	}
+	r = x.do("GET", "/admin/users?email=MEMBER", root, "")
+	x.want(r, 200, nil)
+	items := r.json(t)["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["email"] != "member@example.com" {
+		t.Errorf("search by email = %s, want the member only", r.body)
+	}
+	for _, bad := range []string{"limit=abc", "limit=0", "limit=1000", "offset=-1"} {
+		x.want(x.do("GET", "/admin/users?"+bad, root, ""), 422, nil)
+	}
+
+	x.want(x.do("GET", "/admin/users/"+userID, root, ""), 200, nil)
+	x.want(x.do("GET", "/admin/users/no-such-user", root, ""), 404, "User not found")
+
+	r = x.do("POST", "/admin/users/"+userID+"/deactivate", root, "")
+	x.want(r, 200, nil)
+	if r.json(t)["is_active"] != false {
+		t.Errorf("deactivate = %s, want is_active false", r.body)
+	}
+	x.want(x.do("GET", "/me", user, ""), 401, generic401) // every session ended at once
+	x.want(x.do("POST", "/login", "", `{"email":"member@example.com","password":"correct-horse-battery"}`), 401, generic401)
+	r = x.do("POST", "/admin/users/"+userID+"/activate", root, "")
+	x.want(r, 200, nil)
+	x.want(x.do("POST", "/login", "", `{"email":"member@example.com","password":"correct-horse-battery"}`), 200, nil)
+
+	if r := x.do("DELETE", "/admin/users/"+userID, root, ""); r.status != 204 {
+		t.Fatalf("delete = %d %s, want 204", r.status, r.body)
+	}
+	x.want(x.do("DELETE", "/admin/users/"+userID, root, ""), 404, "User not found")
+	x.want(x.do("POST", "/admin/users/"+userID+"/activate", root, ""), 404, "User not found")
+}
+
+func TestSessionRoutes(t *testing.T) {
+	x := newAPI(t, nil)
+	first := x.signup("s@example.com")
+	second := x.do("POST", "/login", "", `{"email":"s@example.com","password":"correct-horse-battery"}`).json(t)
+	access := second["access_token"].(string)
+
+	r := x.do("GET", "/sessions", access, "")
+	x.want(r, 200, nil)
+	var list []map[string]any
+	if err := jsonUnmarshal(r.body, &list); err != nil || len(list) != 2 {
+		t.Fatalf("GET /sessions = %s, want two sessions", r.body)
+	}
+	var other string
+	for _, s := range list {
+		for _, k := range []string{"family_id", "ip_address", "user_agent", "created_at", "last_used_at", "expires_at", "current"} {
+			if _, ok := s[k]; !ok {
+				t.Errorf("session %v lacks %s", s, k)
+			}
+		}
+		if !strings.HasSuffix(s["created_at"].(string), "Z") {
+			t.Errorf("created_at = %v, want UTC with Z", s["created_at"])
+		}
+		if s["current"] == false {
+			other = s["family_id"].(string)
+		}
+	}
+	if list[0]["current"] != true {
+		t.Errorf("the newest session (this one) is not first or not current: %s", r.body)
+	}
+
+	x.want(x.do("DELETE", "/sessions/no-such-family", access, ""), 404, "Session not found")
+	if r := x.do("DELETE", "/sessions/"+other, access, ""); r.status != 204 {
+		t.Fatalf("DELETE /sessions/{other} = %d %s", r.status, r.body)
+	}
+	x.want(x.do("GET", "/me", first["access_token"].(string), ""), 401, generic401)
+	if r := x.do("DELETE", "/sessions/"+other, access, ""); r.status != 204 {
+		t.Errorf("ending an ended session again = %d, want 204", r.status)
+	}
+
+	third := x.do("POST", "/login", "", `{"email":"s@example.com","password":"correct-horse-battery"}`).json(t)
+	x.want(x.do("POST", "/sessions/revoke-others", access, ""), 200, "Signed out 1 other session(s).")
+	x.want(x.do("GET", "/me", third["access_token"].(string), ""), 401, generic401)
+	x.want(x.do("GET", "/me", access, ""), 200, nil)
+
+	// Someone else's session is not found, whatever its id.
+	stranger := x.signup("stranger@example.com")["access_token"].(string)
+	x.want(x.do("DELETE", "/sessions/"+list[0]["family_id"].(string), stranger, ""), 404, "Session not found")
+}
+
+// minimalStore has no optional capability at all.
+type minimalStore struct{ fullauth.Store }
+
+func TestOptionalRoutesFollowTheStore(t *testing.T) {
+	a, err := fullauth.New(minimalStore{memstore.New()}, fullauth.Config{
+		SecretKey: []byte("authhttp-test-secret-0123456789abcdef"),
+		Argon2:    password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := authhttp.New(a, authhttp.Options{})
+	for _, rt := range h.Routes() {
+		if strings.HasPrefix(rt.Path, "/admin") || strings.HasPrefix(rt.Path, "/sessions") {
+			t.Errorf("route %s %s mounted on a store without the capability", rt.Method, rt.Path)
+		}
+	}
+	for _, path := range []string{"/sessions", "/admin/users"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("GET %s on a minimal store = %d, want 404", path, rec.Code)
+		}
+	}
+	full := authhttp.New(mustAuth(t), authhttp.Options{})
+	var paths []string
+	for _, rt := range full.Routes() {
+		paths = append(paths, rt.Method+" "+rt.Path)
+	}
+	for _, want := range []string{"GET /sessions", "POST /admin/assign-role", "GET /admin/role-permissions/{role_name}", "GET /admin/users"} {
+		if !slices.Contains(paths, want) {
+			t.Errorf("routes on the memory store lack %s", want)
+		}
+	}
+}
+
+func mustAuth(t *testing.T) *fullauth.Auth {
+	t.Helper()
+	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("authhttp-test-secret-0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestRequireRoleAndPermission(t *testing.T) {
+	x, root, user, userID := adminAPI(t)
+	h := authhttp.New(x.auth, authhttp.Options{})
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
+	guards := map[string]http.Handler{
+		"role":       h.RequireRole("editor", "owner")(ok),
+		"permission": h.RequirePermission("posts:write")(ok),
+	}
+	call := func(guard, bearer string) int {
+		req := httptest.NewRequest("GET", "/", nil)
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		rec := httptest.NewRecorder()
+		guards[guard].ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for guard := range guards {
+		if got := call(guard, ""); got != 401 {
+			t.Errorf("%s guard without a token = %d, want 401", guard, got)
+		}
+		if got := call(guard, user); got != 403 {
+			t.Errorf("%s guard for a plain user = %d, want 403", guard, got)
+		}
+		if got := call(guard, root); got != 204 {
+			t.Errorf("%s guard for a superuser = %d, want 204", guard, got)
+		}
+	}
+	x.want(x.do("POST", "/admin/assign-role", root, `{"user_id":"`+userID+`","role":"owner"}`), 200, nil)
+	if got := call("role", user); got != 204 {
+		t.Errorf("role guard after assigning owner = %d, want 204", got)
+	}
+	x.want(x.do("POST", "/admin/assign-permission", root, `{"role":"owner","permission":"posts:write"}`), 200, nil)
+	if got := call("permission", user); got != 204 {
+		t.Errorf("permission guard after granting = %d, want 204", got)
+	}
+	x.want(x.do("POST", "/admin/remove-role", root, `{"user_id":"`+userID+`","role":"owner"}`), 200, nil)
+	if got := call("role", user); got != 403 {
+		t.Errorf("role guard right after removing the role = %d, want 403 (the store decides, not the token)", got)
+	}
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

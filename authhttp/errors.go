@@ -34,13 +34,9 @@ var statusOf = []struct {
 	{fullauth.ErrNotFound, http.StatusNotFound, "Not Found"},
 	{fullauth.ErrUnsupported, http.StatusNotFound, "Not Found"},
 	{errBodyTooLarge, http.StatusRequestEntityTooLarge, "Request body too large"},
-	{errUnsupportedMedia, http.StatusUnsupportedMediaType, "Request body must be JSON (Content-Type: application/json)"},
 }
 
-var (
-	errBodyTooLarge     = errors.New("authhttp: request body too large")
-	errUnsupportedMedia = errors.New("authhttp: request body is not JSON")
-)
+var errBodyTooLarge = errors.New("authhttp: request body too large")
 
 // unknownFieldsError is the 422 of PATCH /me for keys that are not fields.
 type unknownFieldsError struct{ message string }

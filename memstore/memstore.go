@@ -2,12 +2,12 @@
 //
 // It implements the whole storage contract, every optional capability
 // included ([fullauth.RoleStore], [fullauth.PermissionStore],
-// [fullauth.SessionStore], [fullauth.OAuthStore], [fullauth.PasskeyStore]), so
-// every feature of fullauth works on it. It is meant for tests and for
-// developing a single process: nothing survives a restart, and nothing is
-// shared with other processes. Production deployments use sqlstore or a store
-// of their own; storetest.Run checks either against the same contract this
-// package passes.
+// [fullauth.SessionStore], [fullauth.OAuthStore], [fullauth.PasskeyStore],
+// [fullauth.UserListStore]), so every feature of fullauth works on it. It
+// is meant for tests and for developing a single process: nothing survives
+// a restart, and nothing is shared with other processes. Production
+// deployments use sqlstore or a store of their own; storetest.Run checks
+// either against the same contract this package passes.
 //
 //	store := memstore.New()
 //	// … give store to fullauth.New with a Config.
@@ -29,6 +29,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ var (
 	_ fullauth.SessionStore    = (*Store)(nil)
 	_ fullauth.OAuthStore      = (*Store)(nil)
 	_ fullauth.PasskeyStore    = (*Store)(nil)
+	_ fullauth.UserListStore   = (*Store)(nil)
 )
 
 // errSelector is returned by RevokeRefreshTokens for a TokenSelector that
@@ -249,6 +251,54 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error 
 		return fullauth.ErrNotFound
 	}
 	row.hash = hash
+	return nil
+}
+
+// ListUsers returns one page of the users whose email contains
+// q.EmailContains, compared after lower-casing both (the email as
+// [fullauth.NormalizeEmail] leaves it), oldest first, ties broken by ID in
+// byte-wise order; and how many users match in all. A page past the end is
+// empty, not nil. A Limit below 1 or a negative Offset is a
+// [*fullauth.ValidationError]. Every call sorts the matching users, which is
+// fine for the sizes this store is meant for.
+func (s *Store) ListUsers(ctx context.Context, q fullauth.UserQuery) ([]fullauth.User, int, error) {
+	if err := checkUserQuery(q); err != nil {
+		return nil, 0, err
+	}
+	needle := strings.ToLower(q.EmailContains)
+	s.mu.RLock()
+	var match []fullauth.User
+	for _, row := range s.users {
+		if strings.Contains(fullauth.NormalizeEmail(row.user.Email), needle) {
+			match = append(match, row.user)
+		}
+	}
+	s.mu.RUnlock()
+	slices.SortFunc(match, func(a, b fullauth.User) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	total := len(match)
+	if q.Offset >= total {
+		return []fullauth.User{}, total, nil
+	}
+	end := total
+	if q.Limit < total-q.Offset {
+		end = q.Offset + q.Limit
+	}
+	return slices.Clone(match[q.Offset:end]), total, nil
+}
+
+// checkUserQuery refuses a page that is not one.
+func checkUserQuery(q fullauth.UserQuery) error {
+	switch {
+	case q.Limit < 1:
+		return &fullauth.ValidationError{Field: "limit", Message: "limit must be at least 1"}
+	case q.Offset < 0:
+		return &fullauth.ValidationError{Field: "offset", Message: "offset must not be negative"}
+	}
 	return nil
 }
 

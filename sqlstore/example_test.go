@@ -56,7 +56,7 @@ func Example() {
 	applied, _ = store.Migrate(ctx)
 	fmt.Println("applied again:", applied)
 	// Output:
-	// applied: [0001_init 0002_display_name]
+	// applied: [0001_init 0002_display_name 0003_users_created_index]
 	// ada@example.com true [admin]
 	// applied again: []
 }

@@ -87,7 +87,7 @@ func TestEmbeddedMigrations(t *testing.T) {
 		for _, m := range migs {
 			names = append(names, m.name)
 		}
-		if want := []string{"0001_init", "0002_display_name"}; !slices.Equal(names, want) {
+		if want := []string{"0001_init", "0002_display_name", "0003_users_created_index"}; !slices.Equal(names, want) {
 			t.Errorf("%v migrations = %q, want %q", d, names, want)
 		}
 	}

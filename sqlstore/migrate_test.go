@@ -12,7 +12,7 @@ import (
 	"github.com/fullauth/fullauth/sqlstore"
 )
 
-var allMigrations = []string{"0001_init", "0002_display_name"}
+var allMigrations = []string{"0001_init", "0002_display_name", "0003_users_created_index"}
 
 var allTables = []string{
 	"fullauth_users", "fullauth_refresh_tokens", "fullauth_roles", "fullauth_user_roles",
@@ -84,7 +84,8 @@ func TestMigrateConcurrently(t *testing.T) {
 	})
 }
 
-// wantSchema checks that every table exists with the display_name column.
+// wantSchema checks that every table exists with the display_name column,
+// and the index for listing users.
 func wantSchema(t *testing.T, db *sql.DB, d sqlstore.Dialect) {
 	t.Helper()
 	for _, table := range allTables {
@@ -94,6 +95,15 @@ func wantSchema(t *testing.T, db *sql.DB, d sqlstore.Dialect) {
 	}
 	if _, err := db.Exec("SELECT display_name FROM fullauth_users WHERE 1 = 0"); err != nil {
 		t.Errorf("fullauth_users.display_name: %v", err)
+	}
+	indexQuery := map[sqlstore.Dialect]string{
+		sqlstore.SQLite:   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ?",
+		sqlstore.Postgres: "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1",
+		sqlstore.MySQL:    "SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = ?",
+	}[d]
+	var n int
+	if err := db.QueryRow(indexQuery, "ix_fullauth_users_created_id").Scan(&n); err != nil || n != 1 {
+		t.Errorf("index ix_fullauth_users_created_id: found %d, %v; want 1", n, err)
 	}
 }
 

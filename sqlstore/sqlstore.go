@@ -1,6 +1,6 @@
 // Package sqlstore is a [fullauth.Store] on database/sql for SQLite,
 // PostgreSQL and MySQL/MariaDB, with every optional capability (roles,
-// permissions, sessions, OAuth links and passkeys).
+// permissions, sessions, OAuth links, passkeys and listing users).
 //
 // The tables are those of fastapi-fullauth's bundled SQLAlchemy and SQLModel
 // models, stored the way SQLAlchemy stores them, so a database that
@@ -56,8 +56,9 @@
 // Beyond fastapi-fullauth's tables, the migrations add a nullable
 // fullauth_users.display_name ([fullauth.User.DisplayName], "" stored as
 // NULL), indexes that keep the sessions routes fast however long a user's
-// history grows, and fullauth_schema_migrations. Passkey sign counts are
-// BIGINT, so every uint32 fits.
+// history grows, an index on fullauth_users (created_at, id) for the pages
+// of [Store.ListUsers], and fullauth_schema_migrations. Passkey sign counts
+// are BIGINT, so every uint32 fits.
 package sqlstore
 
 import (
@@ -112,6 +113,7 @@ var (
 	_ fullauth.SessionStore    = (*Store)(nil)
 	_ fullauth.OAuthStore      = (*Store)(nil)
 	_ fullauth.PasskeyStore    = (*Store)(nil)
+	_ fullauth.UserListStore   = (*Store)(nil)
 )
 
 // New returns a Store on db, which must be a database of dialect d. The

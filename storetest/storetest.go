@@ -15,7 +15,7 @@
 // Run checks the required [fullauth.Store] methods and then, for each optional
 // capability the store implements ([fullauth.RoleStore],
 // [fullauth.PermissionStore], [fullauth.SessionStore], [fullauth.OAuthStore],
-// [fullauth.PasskeyStore]), a sub-suite for it. A capability the store lacks
+// [fullauth.PasskeyStore], [fullauth.UserListStore]), a sub-suite for it. A capability the store lacks
 // is reported as a skipped subtest. [RunKV] does the same for a KV.
 //
 // # Shared data
@@ -56,7 +56,8 @@ import (
 
 // Run checks a fullauth.Store against the contract in store.go, then runs a
 // sub-suite for every optional capability the store implements (RoleStore,
-// PermissionStore, SessionStore, OAuthStore, PasskeyStore), fstest-style.
+// PermissionStore, SessionStore, OAuthStore, PasskeyStore, UserListStore),
+// fstest-style.
 // newStore is called for each subtest and may return a store sharing data
 // with earlier calls (e.g. one SQL database): the suite therefore uses unique
 // random emails, ids and hashes in every subtest and never assumes the store
@@ -78,6 +79,7 @@ func Run(t *testing.T, newStore func(t *testing.T) fullauth.Store) {
 	capability[fullauth.SessionStore](t, probe, "Sessions", func(t *testing.T) { testSessions(t, newStore) })
 	capability[fullauth.OAuthStore](t, probe, "OAuth", func(t *testing.T) { testOAuth(t, newStore) })
 	capability[fullauth.PasskeyStore](t, probe, "Passkeys", func(t *testing.T) { testPasskeys(t, newStore) })
+	capability[fullauth.UserListStore](t, probe, "UserList", func(t *testing.T) { testUserList(t, newStore) })
 }
 
 // RunKV checks a fullauth.KV against the contract in kv.go. newKV is called

@@ -1,0 +1,9 @@
+-- Ours, for listing users (ListUsers): pages are ordered by created_at and
+-- then id, so with this index a page is read in order, as far as its end,
+-- instead of the whole table being sorted for every page. (Searching by a
+-- part of the email cannot use a btree index; the count of matches reads
+-- every row either way.) Skipped when the index exists, as MySQL has no
+-- CREATE INDEX IF NOT EXISTS.
+
+-- fullauth:unless-index fullauth_users ix_fullauth_users_created_id
+CREATE INDEX ix_fullauth_users_created_id ON fullauth_users (created_at, id);

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fullauth/fullauth"
 	"github.com/fullauth/fullauth/authhttp"
 	"github.com/fullauth/fullauth/memstore"
 	"github.com/fullauth/fullauth/password"
+	"github.com/fullauth/fullauth/token"
 )
 
 // adminAPI is newAPI with a signed-in superuser and a signed-in user.
@@ -243,3 +245,41 @@ func TestRequireRoleAndPermission(t *testing.T) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// TestAdminAndSessionFailures covers every failure status of the admin and
+// session routes not met elsewhere.
+func TestAdminAndSessionFailures(t *testing.T) {
+	x, root, user, userID := adminAPI(t)
+	signer, err := token.NewSigner(token.HS256, []byte("authhttp-test-secret-0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	sessionless, _ := signer.Sign(&token.Claims{Subject: userID, IssuedAt: now, ExpiresAt: now + 600, ID: "sessionless", Type: "access"})
+
+	tests := []struct {
+		method, path, bearer, body string
+		status                     int
+		detail                     any
+	}{
+		{"GET", "/sessions", "", "", 401, generic401},
+		{"DELETE", "/sessions/x", "", "", 401, generic401},
+		{"POST", "/sessions/revoke-others", "", "", 401, generic401},
+		{"POST", "/sessions/revoke-others", sessionless, "", 401, generic401},
+		{"GET", "/admin/role-permissions/editor", "", "", 401, generic401},
+		{"GET", "/admin/role-permissions/editor", user, "", 403, "Not enough permissions"},
+		{"POST", "/admin/remove-role", user, `{"user_id":"` + userID + `","role":"x"}`, 403, "Not enough permissions"},
+		{"POST", "/admin/remove-permission", "", `{"role":"a","permission":"b"}`, 401, generic401},
+		{"POST", "/admin/assign-permission", root, `{"role":"a"}`, 422, nil},
+		{"POST", "/admin/assign-permission", root, `{"role":"","permission":"b"}`, 422, nil},
+		{"POST", "/admin/remove-role", root, `[]`, 422, nil},
+		{"GET", "/admin/users/" + userID, user, "", 403, "Not enough permissions"},
+		{"POST", "/admin/users/" + userID + "/deactivate", user, "", 403, "Not enough permissions"},
+		{"DELETE", "/admin/users/" + userID, "", "", 401, generic401},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			x.want(x.do(tc.method, tc.path, tc.bearer, tc.body), tc.status, tc.detail)
+		})
+	}
+}

@@ -155,6 +155,32 @@ func TestInstancesShareState(t *testing.T) {
 		}
 	})
 
+	t.Run("a session revoked on A loses its access token on B", func(t *testing.T) {
+		signup("revoke@example.com")
+		phone, _ := login(b, "revoke@example.com")
+		laptop, _ := login(c, "revoke@example.com")
+		var list []map[string]any
+		code, raw, _ := a.raw(t, "GET", api+"/sessions", laptop, nil)
+		if code != http.StatusOK || json.Unmarshal(raw, &list) != nil || len(list) != 2 {
+			t.Fatalf("GET /sessions on A = %d %s, want two sessions", code, raw)
+		}
+		var phoneFamily string
+		for _, s := range list {
+			if s["current"] == false {
+				phoneFamily = str(s, "family_id")
+			}
+		}
+		if code, _ := a.call(t, "DELETE", api+"/sessions/"+phoneFamily, laptop, nil); code != http.StatusNoContent {
+			t.Fatalf("DELETE /sessions/{phone} on A = %d, want 204", code)
+		}
+		if code, _ := b.call(t, "GET", api+"/me", phone, nil); code != http.StatusUnauthorized {
+			t.Errorf("me on B with the revoked session's token = %d, want 401", code)
+		}
+		if code, _ := b.call(t, "GET", api+"/me", laptop, nil); code != http.StatusOK {
+			t.Errorf("me on B with the other session's token = %d, want 200", code)
+		}
+	})
+
 	t.Run("sessions ended on B lose their access tokens on A", func(t *testing.T) {
 		signup("session@example.com")
 		access, refresh := login(a, "session@example.com")

@@ -134,8 +134,16 @@ func TestSessionRoutes(t *testing.T) {
 			other = s["family_id"].(string)
 		}
 	}
-	if list[0]["current"] != true {
-		t.Errorf("the newest session (this one) is not first or not current: %s", r.body)
+	// Both sessions began in the same second, so their order is a tie;
+	// the store suites check the ordering itself.
+	current := 0
+	for _, s := range list {
+		if s["current"] == true {
+			current++
+		}
+	}
+	if current != 1 {
+		t.Errorf("%d sessions marked current, want exactly 1: %s", current, r.body)
 	}
 
 	x.want(x.do("DELETE", "/sessions/no-such-family", access, ""), 404, "Session not found")

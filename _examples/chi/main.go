@@ -44,6 +44,13 @@ func newRouter(a *fullauth.Auth) http.Handler {
 	r.With(h.RequireUser).Get("/api/hello", hello)
 	// RequireSuperuser also answers 403 to signed-in non-superusers.
 	r.With(h.RequireSuperuser).Get("/api/admin", admin)
+	// RequireRole answers 403 unless the user holds one of the roles, and
+	// RequirePermission unless one of the user's roles grants one of the
+	// permissions (superusers pass both). They read the store on every
+	// request, so assigning or removing a role takes effect at once, with
+	// the same access token.
+	r.With(h.RequireRole("editor")).Get("/api/editor", editor)
+	r.With(h.RequirePermission("posts:write")).Get("/api/posts/write", writePosts)
 	// Authenticate attaches the user when there is one and lets everyone
 	// in; a Group shares it between routes.
 	r.Group(func(r chi.Router) {
@@ -68,6 +75,16 @@ func hello(w http.ResponseWriter, r *http.Request) {
 func admin(w http.ResponseWriter, r *http.Request) {
 	u := fullauth.UserFrom(r.Context())
 	writeJSON(w, map[string]string{"message": "Welcome to the admin area, " + u.Email + "."})
+}
+
+func editor(w http.ResponseWriter, r *http.Request) {
+	u := fullauth.UserFrom(r.Context())
+	writeJSON(w, map[string]string{"message": "Welcome to the editor, " + u.Email + "."})
+}
+
+func writePosts(w http.ResponseWriter, r *http.Request) {
+	u := fullauth.UserFrom(r.Context())
+	writeJSON(w, map[string]string{"message": u.Email + " may write posts."})
 }
 
 func public(w http.ResponseWriter, r *http.Request) {

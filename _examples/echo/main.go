@@ -46,6 +46,13 @@ func newRouter(a *fullauth.Auth) http.Handler {
 	api.GET("/public", public, echo.WrapMiddleware(h.Authenticate))
 	// RequireSuperuser answers 401 without a valid token, 403 to others.
 	api.GET("/admin", admin, echo.WrapMiddleware(h.RequireSuperuser))
+	// RequireRole answers 403 unless the user holds one of the roles, and
+	// RequirePermission unless one of the user's roles grants one of the
+	// permissions (superusers pass both). They read the store on every
+	// request, so assigning or removing a role takes effect at once, with
+	// the same access token.
+	api.GET("/editor", editor, echo.WrapMiddleware(h.RequireRole("editor")))
+	api.GET("/posts/write", writePosts, echo.WrapMiddleware(h.RequirePermission("posts:write")))
 	// RequireUser answers 401 without a valid access token, for every route
 	// of the group. Echo runs group middleware for every path under the
 	// group's prefix (here /api), so anonymous requests to unknown /api
@@ -70,6 +77,16 @@ func hello(c echo.Context) error {
 func admin(c echo.Context) error {
 	u := fullauth.UserFrom(c.Request().Context())
 	return c.JSON(http.StatusOK, map[string]string{"message": "Welcome to the admin area, " + u.Email + "."})
+}
+
+func editor(c echo.Context) error {
+	u := fullauth.UserFrom(c.Request().Context())
+	return c.JSON(http.StatusOK, map[string]string{"message": "Welcome to the editor, " + u.Email + "."})
+}
+
+func writePosts(c echo.Context) error {
+	u := fullauth.UserFrom(c.Request().Context())
+	return c.JSON(http.StatusOK, map[string]string{"message": u.Email + " may write posts."})
 }
 
 func public(c echo.Context) error {

@@ -134,6 +134,43 @@ func TestRouter(t *testing.T) {
 			t.Errorf("signed in: %v", out)
 		}
 	})
+	t.Run("role and permission guards", func(t *testing.T) {
+		userID, _ := want(t, do(t, h, "GET", "/api/v1/auth/me", tok, ""), http.StatusOK)["id"].(string)
+		if userID == "" {
+			t.Fatal("me: no id")
+		}
+		guarded := []string{"/api/editor", "/api/posts/write"}
+		wantAll := func(t *testing.T, status int) {
+			t.Helper()
+			for _, path := range guarded {
+				out := want(t, do(t, h, "GET", path, tok, ""), status)
+				if status == http.StatusForbidden && out["detail"] != "Not enough permissions" {
+					t.Errorf("%s: detail %q", path, out["detail"])
+				}
+			}
+		}
+		for _, path := range guarded {
+			wantUnauthorized(t, do(t, h, "GET", path, "", ""))
+			want(t, do(t, h, "GET", path, rootTok, ""), http.StatusOK) // superusers pass
+		}
+
+		// A plain user holds neither the role nor the permission.
+		wantAll(t, http.StatusForbidden)
+
+		// A superuser assigns the role and grants the permission to it; the
+		// guards read the store, so the user's current token is enough.
+		roleBody := `{"user_id":"` + userID + `","role":"editor"}`
+		want(t, do(t, h, "POST", "/api/v1/auth/admin/assign-role", rootTok, roleBody), http.StatusOK)
+		want(t, do(t, h, "POST", "/api/v1/auth/admin/assign-permission", rootTok, `{"role":"editor","permission":"posts:write"}`), http.StatusOK)
+		wantAll(t, http.StatusOK)
+
+		// Removing the role takes effect on the next request.
+		want(t, do(t, h, "POST", "/api/v1/auth/admin/remove-role", rootTok, roleBody), http.StatusOK)
+		wantAll(t, http.StatusForbidden)
+
+		// Only superusers may assign roles.
+		want(t, do(t, h, "POST", "/api/v1/auth/admin/assign-role", tok, roleBody), http.StatusForbidden)
+	})
 	t.Run("logout revokes the token", func(t *testing.T) {
 		want(t, do(t, h, "POST", "/api/v1/auth/logout", tok, "{}"), http.StatusNoContent)
 		wantUnauthorized(t, do(t, h, "GET", "/api/hello", tok, ""))

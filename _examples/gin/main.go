@@ -44,6 +44,13 @@ func newRouter(a *fullauth.Auth) http.Handler {
 	api.GET("/public", wrap(h.Authenticate), public)
 	// RequireSuperuser answers 401 without a valid token, 403 to others.
 	api.GET("/admin", wrap(h.RequireSuperuser), admin)
+	// RequireRole answers 403 unless the user holds one of the roles, and
+	// RequirePermission unless one of the user's roles grants one of the
+	// permissions (superusers pass both). They read the store on every
+	// request, so assigning or removing a role takes effect at once, with
+	// the same access token.
+	api.GET("/editor", wrap(h.RequireRole("editor")), editor)
+	api.GET("/posts/write", wrap(h.RequirePermission("posts:write")), writePosts)
 	// RequireUser answers 401 without a valid access token, for every route
 	// of the group.
 	users := api.Group("", wrap(h.RequireUser))
@@ -86,6 +93,16 @@ func hello(c *gin.Context) {
 func admin(c *gin.Context) {
 	u := fullauth.UserFrom(c.Request.Context())
 	c.JSON(http.StatusOK, gin.H{"message": "Welcome to the admin area, " + u.Email + "."})
+}
+
+func editor(c *gin.Context) {
+	u := fullauth.UserFrom(c.Request.Context())
+	c.JSON(http.StatusOK, gin.H{"message": "Welcome to the editor, " + u.Email + "."})
+}
+
+func writePosts(c *gin.Context) {
+	u := fullauth.UserFrom(c.Request.Context())
+	c.JSON(http.StatusOK, gin.H{"message": u.Email + " may write posts."})
 }
 
 func public(c *gin.Context) {

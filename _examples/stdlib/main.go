@@ -44,6 +44,13 @@ func newRouter(a *fullauth.Auth) http.Handler {
 	mux.Handle("GET /api/admin", h.RequireSuperuser(http.HandlerFunc(admin)))
 	// Authenticate attaches the user when there is one and lets everyone in.
 	mux.Handle("GET /api/public", h.Authenticate(http.HandlerFunc(public)))
+	// RequireRole answers 403 unless the user holds one of the roles, and
+	// RequirePermission unless one of the user's roles grants one of the
+	// permissions (superusers pass both). They read the store on every
+	// request, so assigning or removing a role takes effect at once, with
+	// the same access token.
+	mux.Handle("GET /api/editor", h.RequireRole("editor")(http.HandlerFunc(editor)))
+	mux.Handle("GET /api/posts/write", h.RequirePermission("posts:write")(http.HandlerFunc(writePosts)))
 	return mux
 }
 
@@ -62,6 +69,16 @@ func hello(w http.ResponseWriter, r *http.Request) {
 func admin(w http.ResponseWriter, r *http.Request) {
 	u := fullauth.UserFrom(r.Context())
 	writeJSON(w, map[string]string{"message": "Welcome to the admin area, " + u.Email + "."})
+}
+
+func editor(w http.ResponseWriter, r *http.Request) {
+	u := fullauth.UserFrom(r.Context())
+	writeJSON(w, map[string]string{"message": "Welcome to the editor, " + u.Email + "."})
+}
+
+func writePosts(w http.ResponseWriter, r *http.Request) {
+	u := fullauth.UserFrom(r.Context())
+	writeJSON(w, map[string]string{"message": u.Email + " may write posts."})
 }
 
 func public(w http.ResponseWriter, r *http.Request) {

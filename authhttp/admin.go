@@ -272,12 +272,7 @@ func (h *Handler) writeUser(w http.ResponseWriter, r *http.Request, u *fullauth.
 	if err != nil {
 		return err
 	}
-	out, err := h.userJSON(r, u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return h.respondUser(w, r, http.StatusOK, u)
 }
 
 func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) error {

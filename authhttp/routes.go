@@ -67,6 +67,16 @@ func (h *Handler) userJSON(r *http.Request, u *fullauth.User) (*UserJSON, error)
 	return out, nil
 }
 
+// respondUser answers with the user JSON of u.
+func (h *Handler) respondUser(w http.ResponseWriter, r *http.Request, status int, u *fullauth.User) error {
+	out, err := h.userJSON(r, u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, out)
+	return nil
+}
+
 // TokenJSON is the body of /refresh, and of /login without "user".
 type TokenJSON struct {
 	AccessToken  string    `json:"access_token"`
@@ -113,12 +123,7 @@ func (h *Handler) register(w http.ResponseWriter, r *http.Request) error {
 	reveal := h.auth.Config().RevealRegisteredEmails
 	switch {
 	case err == nil && reveal:
-		out, err := h.userJSON(r, u)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusCreated, out)
-		return nil
+		return h.respondUser(w, r, http.StatusCreated, u)
 	case err == nil, errors.Is(err, fullauth.ErrExists) && !reveal:
 		writeDetail(w, http.StatusAccepted, msgRegistered)
 		return nil
@@ -213,12 +218,7 @@ func (h *Handler) logout(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) error {
-	out, err := h.userJSON(r, fullauth.UserFrom(r.Context()))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return h.respondUser(w, r, http.StatusOK, fullauth.UserFrom(r.Context()))
 }
 
 // protectedFields may never be changed through PATCH /me; they are dropped
@@ -266,12 +266,7 @@ func (h *Handler) updateMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := h.userJSON(r, u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return h.respondUser(w, r, http.StatusOK, u)
 }
 
 func (h *Handler) deleteMe(w http.ResponseWriter, r *http.Request) error {

@@ -17,6 +17,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 	_ "modernc.org/sqlite"             // driver "sqlite"
 
+	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/memstore"
 	"github.com/fullauth/fullauth/sqlstore"
 )
 
@@ -32,11 +34,16 @@ type database struct {
 	dsn     string // what the driver is opened with; may hold credentials
 	memory  bool   // sqlite::memory:
 	path    string // SQLite file
+	// memstore is memory:, the in-process store of package memstore; no
+	// SQL database at all.
+	memstore bool
 }
 
 // String names the database without credentials: its kind only.
 func (d database) String() string {
 	switch {
+	case d.memstore:
+		return "memory (not persisted)"
 	case d.memory:
 		return "sqlite (in memory)"
 	case d.dialect == 0:
@@ -52,6 +59,12 @@ func (d database) String() string {
 //	sqlite::memory:                  one in-memory database, gone at exit
 //	postgres://…, postgresql://…     anything pgx accepts
 //	mysql://user:pass@host:port/db   MySQL 8 or MariaDB 10.6+ (also mariadb://)
+//	memory:                          no database: package memstore, in the
+//	                                 process; for development and benchmarks
+//
+// With memory: everything (users, sessions, tokens) is lost when the
+// process exits and nothing is shared with other processes; migrations are
+// a no-op and /readyz counts the store as always up.
 //
 // A SQLAlchemy driver suffix such as postgresql+asyncpg:// is ignored, so a
 // fastapi-fullauth deployment's URL can be used as it is. Errors never
@@ -65,6 +78,11 @@ func parseDatabaseURL(raw string) (database, error) {
 	scheme = strings.ToLower(scheme)
 	scheme, _, _ = strings.Cut(scheme, "+") // postgresql+asyncpg, sqlite+aiosqlite, mysql+aiomysql
 	switch scheme {
+	case "memory":
+		if rest != "" {
+			return database{}, errors.New("memory: takes nothing after the colon; write memory:")
+		}
+		return database{memstore: true}, nil
 	case "sqlite", "sqlite3":
 		return parseSQLite(rest)
 	case "postgres", "postgresql":
@@ -142,8 +160,8 @@ func mysqlDSN(rest string) (string, error) {
 
 // openedDB is an open database and what keeps it alive.
 type openedDB struct {
-	*sql.DB
-	store *sqlstore.Store
+	*sql.DB // nil for memory:
+	store   migratingStore
 	// keep holds an in-memory database open while the pool's connections
 	// come and go.
 	keep *sql.Conn
@@ -153,6 +171,9 @@ type openedDB struct {
 // readable by its owner only, since it holds password hashes; SQLite gives
 // its -wal and -shm files the same permissions.
 func openDB(ctx context.Context, d database) (*openedDB, error) {
+	if d.memstore {
+		return &openedDB{store: memoryStore{memstore.New()}}, nil
+	}
 	if d.path != "" {
 		f, err := os.OpenFile(d.path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		switch {
@@ -189,10 +210,36 @@ func openDB(ctx context.Context, d database) (*openedDB, error) {
 	return o, nil
 }
 
+// PingContext checks that the database answers; the memory store always
+// does.
+func (o *openedDB) PingContext(ctx context.Context) error {
+	if o.DB == nil {
+		return nil
+	}
+	return o.DB.PingContext(ctx)
+}
+
 // Close closes the database.
 func (o *openedDB) Close() error {
+	if o.DB == nil {
+		return nil
+	}
 	if o.keep != nil {
 		o.keep.Close()
 	}
 	return o.DB.Close()
 }
+
+// migratingStore is a store the server can migrate before serving.
+type migratingStore interface {
+	fullauth.Store
+	Migrate(ctx context.Context) ([]string, error)
+}
+
+// memoryStore is memstore with the migrations of a SQL store: none. The
+// embedding keeps every optional capability of memstore visible to
+// fullauth.New.
+type memoryStore struct{ *memstore.Store }
+
+// Migrate does nothing: memstore has no schema.
+func (memoryStore) Migrate(context.Context) ([]string, error) { return nil, nil }

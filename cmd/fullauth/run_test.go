@@ -322,7 +322,9 @@ func TestParseDatabaseURL(t *testing.T) {
 		dialect sqlstore.Dialect
 		dsn     string // prefix; "" = don't check
 		memory  bool
-		err     string // substring of the error
+		// memstore: memory:, no SQL database.
+		memstore bool
+		err      string // substring of the error
 	}{
 		{raw: "sqlite:fullauth.db", dialect: sqlstore.SQLite, dsn: "file:fullauth.db?" + sqliteParams},
 		{raw: "sqlite:/var/lib/fullauth/auth.db", dialect: sqlstore.SQLite, dsn: "file:/var/lib/fullauth/auth.db?" + sqliteParams},
@@ -337,6 +339,10 @@ func TestParseDatabaseURL(t *testing.T) {
 		{raw: "mysql://root:s%40cret@127.0.0.1:3307/auth", dialect: sqlstore.MySQL, dsn: "root:s@cret@tcp(127.0.0.1:3307)/auth?parseTime=true"},
 		{raw: "mysql://app@db/auth?tls=skip-verify", dialect: sqlstore.MySQL, dsn: "app@tcp(db:3306)/auth?parseTime=true&tls=skip-verify"},
 		{raw: "mariadb://app:pw@db:3306/auth", dialect: sqlstore.MySQL, dsn: "app:pw@tcp(db:3306)/auth?"},
+		{raw: "memory:", memstore: true},
+		{raw: " MEMORY: ", memstore: true},
+		{raw: "memory:x.db", err: "takes nothing after the colon"},
+		{raw: "memory://", err: "takes nothing after the colon"},
 		{raw: "sqlite:", err: "needs a file path"},
 		{raw: "fullauth.db", err: "expected sqlite:PATH"},
 		{raw: "oracle://scott:tiger@db/x", err: `unsupported scheme "oracle"`},
@@ -359,8 +365,8 @@ func TestParseDatabaseURL(t *testing.T) {
 			t.Errorf("parseDatabaseURL(%q): %v", tc.raw, err)
 			continue
 		}
-		if d.dialect != tc.dialect || d.memory != tc.memory || !strings.HasPrefix(d.dsn, tc.dsn) {
-			t.Errorf("parseDatabaseURL(%q) = dialect %v, memory %v, dsn %q; want %v, %v, %q…", tc.raw, d.dialect, d.memory, d.dsn, tc.dialect, tc.memory, tc.dsn)
+		if d.dialect != tc.dialect || d.memory != tc.memory || d.memstore != tc.memstore || !strings.HasPrefix(d.dsn, tc.dsn) {
+			t.Errorf("parseDatabaseURL(%q) = dialect %v, memory %v, memstore %v, dsn %q; want %v, %v, %v, %q…", tc.raw, d.dialect, d.memory, d.memstore, d.dsn, tc.dialect, tc.memory, tc.memstore, tc.dsn)
 		}
 	}
 }

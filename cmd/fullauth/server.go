@@ -102,17 +102,11 @@ func configErrorOf(err error) error {
 	return err
 }
 
-// apiPrefix is where the auth routes are mounted: API_PREFIX without its
-// trailing "/" followed by AUTH_ROUTER_PREFIX.
-func apiPrefix(cfg fullauth.Config) string {
-	return strings.TrimRight(cfg.APIPrefix, "/") + cfg.AuthRouterPrefix
-}
-
 // routes returns the server's handler: the auth API under its prefix, and
 // the operational endpoints, behind the browser-facing middleware.
 func routes(c *components, b browserSettings, db pinger, log *slog.Logger) (http.Handler, error) {
 	cfg := c.auth.Config()
-	prefix := apiPrefix(cfg)
+	prefix := cfg.AuthPath()
 	opts := authhttp.Options{Observe: c.metrics.Observe}
 	var csrf *authhttp.CSRF
 	if b.cookies {

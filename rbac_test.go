@@ -93,3 +93,39 @@ func TestPermissionsNeedAPermissionStore(t *testing.T) {
 		t.Errorf("superuser HasPermission = %v, %v; want true", ok, err)
 	}
 }
+
+// Roles go into the roles claim of tokens issued after they were assigned
+// (informational: decisions read the store).
+func TestRolesClaim(t *testing.T) {
+	e := newEnv(t, nil)
+	admin, _ := e.auth.CreateSuperuser(t.Context(), "root@example.com", "x")
+	u := e.mustRegister(t, "claims@example.com")
+	for _, r := range []string{"viewer", "editor"} {
+		if err := e.auth.AssignRole(t.Context(), admin, u.ID, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pair := e.mustLogin(t, "claims@example.com")
+	_, c, err := e.auth.Authenticate(t.Context(), pair.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Roles, []string{"editor", "viewer"}) {
+		t.Errorf("roles claim = %v, want [editor viewer]", c.Roles)
+	}
+	refreshed, err := e.auth.Refresh(t.Context(), pair.RefreshToken, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.auth.RemoveRole(t.Context(), admin, u.ID, "viewer"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.auth.Refresh(t.Context(), refreshed.RefreshToken, client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c, _ = e.auth.Authenticate(t.Context(), again.AccessToken)
+	if !slices.Equal(c.Roles, []string{"editor"}) {
+		t.Errorf("roles claim after removing viewer = %v, want [editor]", c.Roles)
+	}
+}

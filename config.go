@@ -48,7 +48,8 @@ type Config struct {
 	Argon2     password.Argon2Params
 	BcryptCost int
 	// HashWorkers bounds how many password hashes run at once. Default:
-	// the number of CPUs.
+	// enough to keep the CPUs busy (see password.Options.Workers): the
+	// number of CPUs for bcrypt, divided by the argon2 lanes for argon2id.
 	HashWorkers int
 
 	// LoginField is the JSON key of the login identifier. Only "email" is

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,8 +57,8 @@ const generatedSecretWarning = "FULLAUTH_SECRET_KEY is not set. A random key has
 // worth showing to a person, and an error listing every problem with c.
 //
 // Defaults: those of CONTRACT §7.2, plus RefreshReuseGrace 10s, a
-// RateLimits.OAuthCallback equal to RateLimits.Login, HashWorkers equal to
-// the number of CPUs, Passkeys.RPName equal to Passkeys.RPID, a 60s
+// RateLimits.OAuthCallback equal to RateLimits.Login (HashWorkers stays 0:
+// the password package sizes its pool), Passkeys.RPName equal to Passkeys.RPID, a 60s
 // Passkeys.ChallengeTTL, and Passkeys.Origins equal to Origins when empty.
 // An empty Backends.Default is "redis" when Backends.RedisURL is set and
 // "memory" otherwise, and an empty per-feature backend is Backends.Default.
@@ -248,7 +247,6 @@ func (c Config) withDefaults() Config {
 	setDefault(&r.PasswordHashAlgorithm, defaultHashAlgorithm)
 	setDefault(&r.PasswordPolicy.MinLength, defaultPasswordMinLength)
 	r.PasswordPolicy.Blocked = slices.Clone(c.PasswordPolicy.Blocked)
-	setDefault(&r.HashWorkers, runtime.NumCPU())
 	setDefault(&r.LoginField, defaultLoginField)
 
 	setDefault(&r.MaxLoginAttempts, defaultMaxLoginAttempts)

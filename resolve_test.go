@@ -4,7 +4,6 @@ import (
 	"context"
 	"reflect"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +58,7 @@ func TestResolveDefaults(t *testing.T) {
 		EmailVerifyTTL:        24 * time.Hour,
 		PasswordHashAlgorithm: "argon2id",
 		PasswordPolicy:        PasswordPolicy{MinLength: 8},
-		HashWorkers:           runtime.NumCPU(),
+		HashWorkers:           0, // the password package sizes its pool
 		LoginField:            "email",
 		MaxLoginAttempts:      5,
 		LockoutDuration:       15 * time.Minute,

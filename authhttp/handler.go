@@ -40,7 +40,8 @@ type Options struct {
 // an application's own routes. Build it with [New].
 type Handler struct {
 	auth     *fullauth.Auth
-	mux      *http.ServeMux
+	mux      *http.ServeMux // the routes and a catch-all for JSON 404/405
+	routed   *http.ServeMux // the routes alone, to tell 404 from 405
 	log      *slog.Logger
 	maxBody  int64
 	clientIP func(*http.Request) string
@@ -50,7 +51,7 @@ type Handler struct {
 
 // New returns a Handler serving a's flows.
 func New(a *fullauth.Auth, opts Options) *Handler {
-	h := &Handler{auth: a, mux: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP, observe: opts.Observe, cookies: opts.Cookies}
+	h := &Handler{auth: a, mux: http.NewServeMux(), routed: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP, observe: opts.Observe, cookies: opts.Cookies}
 	if h.cookies != nil && !opts.CSRF {
 		h.log.Warn("CookieBackend is in use but CSRFMiddleware is not wired on this app; cookie-based sessions are exposed to CSRF. " +
 			"Wrap the handler with authhttp.NewCSRF(...).Middleware and set Options.CSRF.")
@@ -73,8 +74,11 @@ func New(a *fullauth.Auth, opts Options) *Handler {
 		case guardSuperuser:
 			handler = h.RequireSuperuser(handler)
 		}
-		h.mux.Handle(rt.pattern, h.observed(rt.pattern, handler))
+		handler = h.observed(rt.pattern, handler)
+		h.mux.Handle(rt.pattern, handler)
+		h.routed.Handle(rt.pattern, handler)
 	}
+	h.mux.HandleFunc("/", h.notRouted)
 	return h
 }
 
@@ -87,18 +91,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeDetail(w, http.StatusNotFound, "Not Found")
 		return
 	}
-	if _, pattern := h.mux.Handler(r); pattern == "" {
-		h.notRouted(w, r)
-		return
-	}
 	h.mux.ServeHTTP(w, r)
 }
 
-// notRouted answers a request no route matches with the status the mux
-// would give (404, or 405 with its Allow header) and a JSON detail.
+// notRouted is the catch-all route: it answers a request no route matches
+// with the status the routes alone would give (404, or 405 with their Allow
+// header) and a JSON detail.
 func (h *Handler) notRouted(w http.ResponseWriter, r *http.Request) {
 	probe := &statusProbe{header: http.Header{}}
-	h.mux.ServeHTTP(probe, r)
+	h.routed.ServeHTTP(probe, r)
 	status := probe.status
 	if status != http.StatusMethodNotAllowed {
 		status = http.StatusNotFound

@@ -102,14 +102,23 @@ func SecureHeaders(c SecureHeadersConfig) func(http.Handler) http.Handler {
 	}
 	checkHeaderValue("Strict-Transport-Security", hsts)
 	trustProto := !c.IgnoreForwardedProto
+	// The keys are canonical and the values immutable, so each response
+	// gets the prepared slices without re-canonicalising or allocating;
+	// the three-index slices make any later Add copy instead of writing
+	// into the shared array.
+	values := make([][]string, len(set))
+	for i, h := range set {
+		values[i] = []string{h.value}[:1:1]
+	}
+	hstsValue := []string{hsts}[:1:1]
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			for _, s := range set {
-				h.Set(s.name, s.value)
+			for i, s := range set {
+				h[s.name] = values[i]
 			}
 			if hsts != "" && isHTTPS(r, trustProto) {
-				h.Set("Strict-Transport-Security", hsts)
+				h["Strict-Transport-Security"] = hstsValue
 			}
 			next.ServeHTTP(w, r)
 		})

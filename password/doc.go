@@ -63,7 +63,9 @@
 //
 // Argon2id at the default parameters allocates 64 MiB and keeps a core busy
 // for 0.1 to 0.3 s per call, so fifty logins at once would need over 3 GiB. Every [Hasher.Hash] and [Hasher.Verify] therefore runs inside a
-// pool of at most [Options.Workers] slots (default [runtime.NumCPU]). A call
+// pool of at most [Options.Workers] slots, sized by default to keep the CPUs
+// busy and no more: one slot per CPU for bcrypt, one per CPU per argon2 lane
+// for argon2id (an argon2id hash with p=4 runs four goroutines). A call
 // that finds the pool full waits for a slot, and gives up with the
 // context's error if the context ends first. Create one [Hasher] per
 // process and share it: the pool is per Hasher.

@@ -84,7 +84,11 @@ type Options struct {
 	// Zero means 12.
 	BcryptCost int
 	// Workers is the most hashes and verifications that run at once.
-	// Zero means runtime.NumCPU().
+	// Zero sizes the pool to the CPUs: runtime.NumCPU() for bcrypt, which
+	// runs on one thread, and NumCPU divided by the argon2 lanes (Threads)
+	// for argon2id, at least 1, since one argon2id hash runs a goroutine
+	// per lane. More would not hash faster; it would only queue CPU-bound
+	// goroutines ahead of the requests the server is trying to answer.
 	Workers int
 }
 
@@ -138,6 +142,9 @@ func New(opts Options) (*Hasher, error) {
 		return nil, fmt.Errorf("password: negative Workers %d", workers)
 	case workers == 0:
 		workers = runtime.NumCPU()
+		if h.alg == Argon2id {
+			workers = max(1, workers/int(h.argon2.Threads))
+		}
 	}
 	h.sem = make(chan struct{}, workers)
 	return h, nil

@@ -153,9 +153,20 @@ func TestDefaults(t *testing.T) {
 		}
 	})
 	t.Run("workers", func(t *testing.T) {
-		h := newHasher(t, Options{})
-		if got, want := cap(h.sem), runtime.NumCPU(); got != want {
-			t.Errorf("pool size = %d, want runtime.NumCPU() = %d", got, want)
+		tests := []struct {
+			name string
+			opts Options
+			want int
+		}{
+			{"bcrypt: one per CPU", Options{Algorithm: Bcrypt}, runtime.NumCPU()},
+			{"argon2id: CPUs per lane", Options{}, max(1, runtime.NumCPU()/defaultArgon2Threads)},
+			{"argon2id with one lane", Options{Argon2: Argon2Params{Threads: 1}}, runtime.NumCPU()},
+			{"explicit", Options{Workers: 3}, 3},
+		}
+		for _, tc := range tests {
+			if got := cap(newHasher(t, tc.opts).sem); got != tc.want {
+				t.Errorf("%s: pool size = %d, want %d", tc.name, got, tc.want)
+			}
 		}
 	})
 }

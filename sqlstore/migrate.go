@@ -137,6 +137,10 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	default:
 		applied, err = s.migrateLocked(ctx, migs)
 	}
+	if len(applied) > 0 {
+		// Statements prepared against the old schema may no longer fit.
+		s.Close()
+	}
 	if err != nil {
 		return applied, fmt.Errorf("sqlstore: migrate: %w", err)
 	}
@@ -237,29 +241,30 @@ func (s *Store) schemaHas(ctx context.Context, q querier, kind, table, name stri
 // transaction, which waits for (and excludes) every other writer.
 func (s *Store) migrateSQLite(ctx context.Context, migs []migration) ([]string, error) {
 	for {
-		conn, err := s.db.Conn(ctx)
-		if err != nil {
-			return nil, err
-		}
 		var applied []string
-		err = withImmediate(ctx, conn, func() error {
-			todo, err := s.pending(ctx, conn, migs)
-			if err != nil {
-				return err
-			}
-			for _, m := range todo {
-				if err := s.apply(ctx, conn, m); err != nil {
+		conn, err := s.db.Conn(ctx)
+		if err == nil {
+			err = withImmediate(ctx, conn, func() error {
+				todo, err := s.pending(ctx, conn, migs)
+				if err != nil {
 					return err
 				}
-				applied = append(applied, m.name)
-			}
-			return nil
-		})
+				for _, m := range todo {
+					if err := s.apply(ctx, conn, m); err != nil {
+						return err
+					}
+					applied = append(applied, m.name)
+				}
+				return nil
+			})
+		}
 		if err == nil {
 			return nonNil(applied), nil
 		}
 		// Without busy_timeout in the DSN, BEGIN IMMEDIATE fails at once
-		// while another process migrates; wait for it here instead.
+		// while another process migrates; and opening a connection to a new
+		// file can fail the same way while another connection switches it
+		// to WAL (a journal-mode change does not wait). Wait and retry.
 		if !isBusy(err) {
 			return nil, err
 		}

@@ -71,6 +71,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -104,7 +106,16 @@ type Store struct {
 	db  *sql.DB
 	d   Dialect
 	ids idGen
+
+	// stmts caches a prepared statement per query text run on db (not in
+	// a transaction), so the hot lookups skip parsing and rebinding. The
+	// package's query texts are a small fixed set; maxStmts guards the
+	// cache all the same.
+	stmts  sync.Map // query text → *sql.Stmt
+	nStmts atomic.Int32
 }
+
+const maxStmts = 256
 
 var (
 	_ fullauth.Store           = (*Store)(nil)
@@ -155,16 +166,72 @@ func (s *Store) rebind(query string) string {
 	return b.String()
 }
 
+// on returns what runs query on q: q itself, or, when q is the Store's
+// database, a cached prepared statement of query.
+func (s *Store) on(ctx context.Context, q querier, query string) (querier, string) {
+	if q != querier(s.db) {
+		return q, s.rebind(query)
+	}
+	if st, ok := s.stmts.Load(query); ok {
+		return stmtQuerier{st.(*sql.Stmt)}, ""
+	}
+	text := s.rebind(query)
+	if s.nStmts.Load() >= maxStmts {
+		return q, text
+	}
+	st, err := s.db.PrepareContext(ctx, text)
+	if err != nil {
+		return q, text // the query itself will report the problem
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return stmtQuerier{prev.(*sql.Stmt)}, ""
+	}
+	s.nStmts.Add(1)
+	return stmtQuerier{st}, ""
+}
+
+// stmtQuerier runs a prepared statement through the querier methods; the
+// query text passed to them is ignored.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (q stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return q.st.ExecContext(ctx, args...)
+}
+
+func (q stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return q.st.QueryContext(ctx, args...)
+}
+
+func (q stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return q.st.QueryRowContext(ctx, args...)
+}
+
+// Close releases the Store's prepared statements. It does not close the
+// database, which the caller owns.
+func (s *Store) Close() error {
+	s.stmts.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		s.stmts.Delete(k)
+		return true
+	})
+	s.nStmts.Store(0)
+	return nil
+}
+
 func (s *Store) exec(ctx context.Context, q querier, query string, args ...any) (sql.Result, error) {
-	return q.ExecContext(ctx, s.rebind(query), args...)
+	r, text := s.on(ctx, q, query)
+	return r.ExecContext(ctx, text, args...)
 }
 
 func (s *Store) query(ctx context.Context, q querier, query string, args ...any) (*sql.Rows, error) {
-	return q.QueryContext(ctx, s.rebind(query), args...)
+	r, text := s.on(ctx, q, query)
+	return r.QueryContext(ctx, text, args...)
 }
 
 func (s *Store) queryRow(ctx context.Context, q querier, query string, args ...any) *sql.Row {
-	return q.QueryRowContext(ctx, s.rebind(query), args...)
+	r, text := s.on(ctx, q, query)
+	return r.QueryRowContext(ctx, text, args...)
 }
 
 // execCount runs a statement and returns the number of rows it changed.

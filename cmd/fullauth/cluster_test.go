@@ -109,9 +109,12 @@ func TestInstancesShareState(t *testing.T) {
 	redis := startRedis(t, 0)
 	const maxAttempts = 5
 	env := map[string]string{
-		"FULLAUTH_SECRET_KEY":         testSecret,
-		"FULLAUTH_DATABASE_URL":       dbURL,
-		"FULLAUTH_REDIS_URL":          "redis://" + redis.addr() + "/0",
+		"FULLAUTH_SECRET_KEY":   testSecret,
+		"FULLAUTH_DATABASE_URL": dbURL,
+		// Generous read timeouts: under -race, with other test packages
+		// running, a slow answer must not pass for an outage. A stopped
+		// Redis still fails at once (connection refused).
+		"FULLAUTH_REDIS_URL":          "redis://" + redis.addr() + "/0?read_timeout=5s&write_timeout=5s&pool_timeout=5s",
 		"FULLAUTH_MAX_LOGIN_ATTEMPTS": strconv.Itoa(maxAttempts),
 		// Everything comes from 127.0.0.1, so only the limit under test
 		// is low.

@@ -22,6 +22,12 @@ import (
 	"github.com/fullauth/fullauth/sqlstore"
 )
 
+// Connection pool bounds of the server's database.
+const (
+	maxOpenConns = 32
+	maxIdleConns = 16
+)
+
 // sqliteParams are the connection settings every SQLite database is opened
 // with: writers queue for 5 s instead of failing, readers never block the
 // writer (WAL), and foreign keys cascade.
@@ -202,6 +208,14 @@ func openDB(ctx context.Context, d database) (*openedDB, error) {
 		db.SetMaxIdleConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
+	}
+	if !d.memory {
+		// Keep connections for the request load instead of opening and
+		// closing one per burst (database/sql keeps 2 idle by default),
+		// and bound them so a spike cannot exhaust the database's limit.
+		db.SetMaxOpenConns(maxOpenConns)
+		db.SetMaxIdleConns(maxIdleConns)
+		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	if err := db.PingContext(pctx); err != nil {
 		o.Close()

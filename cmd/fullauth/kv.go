@@ -92,20 +92,35 @@ func openSharedState(cfg fullauth.Config) (*sharedState, error) {
 // newRedisClient parses FULLAUTH_REDIS_URL: redis:// or rediss:// (TLS) as
 // go-redis reads them, with two additions: several comma-separated hosts
 // make a cluster client, and ?master_name=NAME makes a Sentinel client
-// whose hosts are the sentinels.
+// whose hosts are the sentinels. Timeouts default to fail-fast values;
+// go-redis's dial_timeout, read_timeout, write_timeout, pool_timeout and
+// max_retries parameters override them.
 func newRedisClient(raw string) (redis.UniversalClient, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+	// url.Parse refuses a host list, so the extra hosts are cut out of the
+	// authority before parsing: scheme://[userinfo@]host1,host2,…/db?query.
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok || (scheme != "redis" && scheme != "rediss") {
 		return nil, fmt.Errorf("FULLAUTH_REDIS_URL must be a redis:// or rediss:// URL")
 	}
-	hosts := strings.Split(u.Host, ",")
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority, tail := rest[:end], rest[end:]
+	userinfo, hostList := "", authority
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		userinfo, hostList = authority[:at+1], authority[at+1:]
+	}
+	hosts := strings.Split(hostList, ",")
+	u, err := url.Parse(scheme + "://" + userinfo + hosts[0] + tail)
+	if err != nil {
+		return nil, fmt.Errorf("FULLAUTH_REDIS_URL must be a redis:// or rediss:// URL")
+	}
 	q := u.Query()
 	master := q.Get("master_name")
 	q.Del("master_name")
-	single := *u
-	single.Host = hosts[0]
-	single.RawQuery = q.Encode()
-	opt, err := redis.ParseURL(single.String())
+	u.RawQuery = q.Encode()
+	opt, err := redis.ParseURL(u.String())
 	if err != nil {
 		return nil, fmt.Errorf("FULLAUTH_REDIS_URL: %w", err)
 	}
@@ -116,7 +131,7 @@ func newRedisClient(raw string) (redis.UniversalClient, error) {
 		}
 		addrs = append(addrs, h)
 	}
-	return redis.NewUniversalClient(&redis.UniversalOptions{
+	uo := &redis.UniversalOptions{
 		Addrs:         addrs,
 		MasterName:    master,
 		DB:            opt.DB,
@@ -129,7 +144,24 @@ func newRedisClient(raw string) (redis.UniversalClient, error) {
 		PoolTimeout:   redisPoolTimeout,
 		MaxRetries:    1,
 		DialerRetries: 1,
-	}), nil
+	}
+	// go-redis's own URL parameters override these defaults when given.
+	if q.Has("dial_timeout") {
+		uo.DialTimeout = opt.DialTimeout
+	}
+	if q.Has("read_timeout") {
+		uo.ReadTimeout = opt.ReadTimeout
+	}
+	if q.Has("write_timeout") {
+		uo.WriteTimeout = opt.WriteTimeout
+	}
+	if q.Has("pool_timeout") {
+		uo.PoolTimeout = opt.PoolTimeout
+	}
+	if q.Has("max_retries") {
+		uo.MaxRetries = opt.MaxRetries
+	}
+	return redis.NewUniversalClient(uo), nil
 }
 
 // routedKV sends each feature's keys to that feature's backend, for

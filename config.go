@@ -47,9 +47,9 @@ type Config struct {
 	// hash made with other values is replaced at the next login.
 	Argon2     password.Argon2Params
 	BcryptCost int
-	// HashWorkers bounds how many password hashes run at once. Default:
-	// enough to keep the CPUs busy (see password.Options.Workers): the
-	// number of CPUs for bcrypt, divided by the argon2 lanes for argon2id.
+	// HashWorkers is the size of the hashing pool in CPUs (see
+	// password.Options.Workers): a bcrypt hash takes one slot, an argon2id
+	// hash one per lane. Default: the number of CPUs.
 	HashWorkers int
 
 	// LoginField is the JSON key of the login identifier. Only "email" is

@@ -63,9 +63,10 @@
 //
 // Argon2id at the default parameters allocates 64 MiB and keeps a core busy
 // for 0.1 to 0.3 s per call, so fifty logins at once would need over 3 GiB. Every [Hasher.Hash] and [Hasher.Verify] therefore runs inside a
-// pool of at most [Options.Workers] slots, sized by default to keep the CPUs
-// busy and no more: one slot per CPU for bcrypt, one per CPU per argon2 lane
-// for argon2id (an argon2id hash with p=4 runs four goroutines). A call
+// pool of [Options.Workers] slots, one per CPU by default. A bcrypt call
+// takes one slot and an argon2 call one per lane (an argon2id hash with p=4
+// runs four goroutines), so hashing never keeps more goroutines busy than
+// there are CPUs. A call
 // that finds the pool full waits for a slot, and gives up with the
 // context's error if the context ends first. Create one [Hasher] per
 // process and share it: the pool is per Hasher.

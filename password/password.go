@@ -83,12 +83,12 @@ type Options struct {
 	// BcryptCost is the bcrypt cost, bcrypt.MinCost..bcrypt.MaxCost.
 	// Zero means 12.
 	BcryptCost int
-	// Workers is the most hashes and verifications that run at once.
-	// Zero sizes the pool to the CPUs: runtime.NumCPU() for bcrypt, which
-	// runs on one thread, and NumCPU divided by the argon2 lanes (Threads)
-	// for argon2id, at least 1, since one argon2id hash runs a goroutine
-	// per lane. More would not hash faster; it would only queue CPU-bound
-	// goroutines ahead of the requests the server is trying to answer.
+	// Workers is the size of the pool, in CPUs: a bcrypt call takes one
+	// slot and an argon2 call one per lane (Threads; x/crypto runs a
+	// goroutine per lane), at most Workers. Zero means runtime.NumCPU(),
+	// so hashing never keeps more goroutines busy than there are CPUs: more
+	// would not hash faster, only queue CPU-bound goroutines ahead of the
+	// requests the server is trying to answer.
 	Workers int
 }
 
@@ -99,7 +99,8 @@ type Hasher struct {
 	alg    Algorithm
 	argon2 Argon2Params // defaults applied
 	cost   int
-	sem    chan struct{} // one buffered element per busy worker
+	sem    chan struct{} // one buffered element per busy CPU slot
+	turn   chan struct{} // held while a call takes its slots
 
 	// Test hooks, nil outside tests. onWait runs when a call finds the pool
 	// full and is about to wait; onSlot(true) runs just after a slot is
@@ -142,11 +143,9 @@ func New(opts Options) (*Hasher, error) {
 		return nil, fmt.Errorf("password: negative Workers %d", workers)
 	case workers == 0:
 		workers = runtime.NumCPU()
-		if h.alg == Argon2id {
-			workers = max(1, workers/int(h.argon2.Threads))
-		}
 	}
 	h.sem = make(chan struct{}, workers)
+	h.turn = make(chan struct{}, 1)
 	return h, nil
 }
 
@@ -163,10 +162,14 @@ func (h *Hasher) Hash(ctx context.Context, plain string) (string, error) {
 	if h.alg == Bcrypt && len(plain) > maxBcryptLen {
 		return "", ErrTooLong
 	}
-	if err := h.acquire(ctx); err != nil {
+	slots := 1 // bcrypt runs on one goroutine
+	if h.alg == Argon2id {
+		slots = h.weight(h.argon2.Threads)
+	}
+	if err := h.acquire(ctx, slots); err != nil {
 		return "", err
 	}
-	defer h.release()
+	defer h.release(slots)
 
 	if h.alg == Bcrypt {
 		b, err := bcrypt.GenerateFromPassword([]byte(plain), h.cost)
@@ -215,10 +218,10 @@ func (h *Hasher) Verify(ctx context.Context, encoded, plain string) (bool, error
 		if _, ok := bcryptCost(encoded); !ok || len(plain) > maxBcryptLen {
 			return false, nil
 		}
-		if err := h.acquire(ctx); err != nil {
+		if err := h.acquire(ctx, 1); err != nil {
 			return false, err
 		}
-		defer h.release()
+		defer h.release(1)
 		// CompareHashAndPassword compares in constant time.
 		return bcrypt.CompareHashAndPassword([]byte(encoded), []byte(plain)) == nil, nil
 	}
@@ -236,10 +239,11 @@ func (h *Hasher) Verify(ctx context.Context, encoded, plain string) (bool, error
 	default: // argon2d: not implemented by x/crypto
 		return false, nil
 	}
-	if err := h.acquire(ctx); err != nil {
+	slots := h.weight(p.threads)
+	if err := h.acquire(ctx, slots); err != nil {
 		return false, err
 	}
-	defer h.release()
+	defer h.release(slots)
 	got := derive([]byte(plain), p.salt, p.time, p.memory, p.threads, uint32(len(p.key)))
 	return subtle.ConstantTimeCompare(got, p.key) == 1, nil
 }
@@ -272,24 +276,18 @@ func (h *Hasher) NeedsRehash(encoded string) bool {
 		uint32(len(p.salt)) != a.SaltLen
 }
 
-// acquire takes a worker slot, waiting while the pool is full, and gives up
-// with ctx.Err() when ctx ends first. A context that is already done never
-// gets a slot, even a free one, so cancelled requests do no hashing.
-func (h *Hasher) acquire(ctx context.Context) error {
+// acquire takes n worker slots (one per CPU the call will keep busy),
+// waiting while the pool is short, and gives up with ctx.Err() when ctx ends
+// first. A context that is already done never gets a slot, even a free
+// one, so cancelled requests do no hashing. Callers take their slots one
+// at a time under the turn lock, so two calls can never each hold part of
+// what they need and wait on each other.
+func (h *Hasher) acquire(ctx context.Context, n int) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	select {
-	case h.sem <- struct{}{}:
-	default:
-		if h.onWait != nil {
-			h.onWait()
-		}
-		select {
-		case h.sem <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if err := h.take(ctx, n); err != nil {
+		return err
 	}
 	if h.onSlot != nil {
 		h.onSlot(true)
@@ -297,13 +295,60 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	return nil
 }
 
-// release gives back the slot taken by a successful acquire.
-func (h *Hasher) release() {
+// take does acquire's waiting. The test hook onWait runs at most once per
+// call, when it first finds the pool short.
+func (h *Hasher) take(ctx context.Context, n int) error {
+	waited := false
+	wait := func() {
+		if !waited && h.onWait != nil {
+			h.onWait()
+		}
+		waited = true
+	}
+	select {
+	case h.turn <- struct{}{}:
+	default:
+		wait() // another call is taking its slots: the pool is short
+		select {
+		case h.turn <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer func() { <-h.turn }()
+	for held := 0; held < n; held++ {
+		select {
+		case h.sem <- struct{}{}:
+			continue
+		default:
+		}
+		wait()
+		select {
+		case h.sem <- struct{}{}:
+		case <-ctx.Done():
+			for ; held > 0; held-- {
+				<-h.sem
+			}
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// release gives back the n slots taken by a successful acquire.
+func (h *Hasher) release(n int) {
 	if h.onSlot != nil {
 		h.onSlot(false)
 	}
-	<-h.sem
+	for range n {
+		<-h.sem
+	}
 }
+
+// weight is how many slots an argon2 call with this many lanes takes: one
+// per lane, as x/crypto runs a goroutine per lane, but never more than the
+// pool has.
+func (h *Hasher) weight(lanes uint8) int { return min(int(lanes), cap(h.sem)) }
 
 // isBcrypt reports whether encoded carries one of the bcrypt prefixes that
 // Verify dispatches on.

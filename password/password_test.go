@@ -154,18 +154,22 @@ func TestDefaults(t *testing.T) {
 	})
 	t.Run("workers", func(t *testing.T) {
 		tests := []struct {
-			name string
-			opts Options
-			want int
+			name       string
+			opts       Options
+			size, uses int // pool size, and slots one Hash takes
 		}{
-			{"bcrypt: one per CPU", Options{Algorithm: Bcrypt}, runtime.NumCPU()},
-			{"argon2id: CPUs per lane", Options{}, max(1, runtime.NumCPU()/defaultArgon2Threads)},
-			{"argon2id with one lane", Options{Argon2: Argon2Params{Threads: 1}}, runtime.NumCPU()},
-			{"explicit", Options{Workers: 3}, 3},
+			{"bcrypt", Options{Algorithm: Bcrypt}, runtime.NumCPU(), 1},
+			{"argon2id: a slot per lane, at most the pool", Options{}, runtime.NumCPU(), min(defaultArgon2Threads, runtime.NumCPU())},
+			{"argon2id with one lane", Options{Argon2: Argon2Params{Threads: 1}}, runtime.NumCPU(), 1},
+			{"explicit", Options{Workers: 3, Argon2: Argon2Params{Threads: 2}}, 3, 2},
 		}
 		for _, tc := range tests {
-			if got := cap(newHasher(t, tc.opts).sem); got != tc.want {
-				t.Errorf("%s: pool size = %d, want %d", tc.name, got, tc.want)
+			h := newHasher(t, tc.opts)
+			if got := cap(h.sem); got != tc.size {
+				t.Errorf("%s: pool size = %d, want %d", tc.name, got, tc.size)
+			}
+			if got := h.weight(h.argon2.Threads); h.alg == Argon2id && got != tc.uses {
+				t.Errorf("%s: slots per hash = %d, want %d", tc.name, got, tc.uses)
 			}
 		}
 	})

@@ -189,3 +189,39 @@ func TestDoneContext(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolCountsLanes: an argon2 call takes a slot per lane, so a pool of
+// W slots runs at most W/lanes argon2 calls at once.
+func TestPoolCountsLanes(t *testing.T) {
+	tests := []struct {
+		workers int
+		lanes   uint8
+		want    int32 // most calls in the pool at once
+	}{
+		{2, 2, 1},
+		{4, 2, 2},
+		{3, 2, 1},
+		{2, 4, 1}, // a call never needs more than the whole pool
+	}
+	for _, tc := range tests {
+		h := newHasher(t, Options{Argon2: Argon2Params{Time: 1, MemoryKiB: 64, Threads: tc.lanes}, Workers: tc.workers})
+		var c slotCounter
+		h.onSlot = c.hook
+		encoded := mustHash(t, h, "pw")
+		var wg sync.WaitGroup
+		for range 12 {
+			wg.Go(func() {
+				if ok, err := h.Verify(context.Background(), encoded, "pw"); !ok || err != nil {
+					t.Errorf("Verify() = %v, %v", ok, err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := c.maxInFlight.Load(); got > tc.want {
+			t.Errorf("Workers=%d, %d lanes: %d calls in the pool at once, want at most %d", tc.workers, tc.lanes, got, tc.want)
+		}
+		if n := len(h.sem); n != 0 {
+			t.Errorf("Workers=%d, %d lanes: %d slots still held", tc.workers, tc.lanes, n)
+		}
+	}
+}

@@ -49,13 +49,6 @@ type TokenPair struct {
 	FamilyID string
 }
 
-// randomHex returns n random bytes as lowercase hex.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // newTokenID is a random UUID4 in 32-hex form, as the reference uses for
 // jti and family ids.
 func newTokenID() string {

@@ -108,11 +108,16 @@ type Store struct {
 	ids idGen
 
 	// stmts caches a prepared statement per query text run on db (not in
-	// a transaction), so the hot lookups skip parsing and rebinding. The
-	// package's query texts are a small fixed set; maxStmts guards the
-	// cache all the same.
-	stmts  sync.Map // query text → *sql.Stmt
-	nStmts atomic.Int32
+	// a transaction), so the hot lookups skip parsing: SQLite re-parses
+	// every text it is given, and go-sql-driver/mysql prepares and closes a
+	// statement per query with arguments. PostgreSQL is left out: pgx
+	// already caches statements per connection, and deployments behind a
+	// transaction-pooling proxy turn that off in the DSN, which explicit
+	// statements would bypass. The package's query texts are a small
+	// fixed set; maxStmts guards the cache all the same.
+	cacheStmts bool
+	stmts      sync.Map // query text → *sql.Stmt
+	nStmts     atomic.Int32
 }
 
 const maxStmts = 256
@@ -135,7 +140,7 @@ func New(db *sql.DB, d Dialect) *Store {
 	default:
 		panic("sqlstore: unknown dialect " + d.String())
 	}
-	return &Store{db: db, d: d}
+	return &Store{db: db, d: d, cacheStmts: d != Postgres}
 }
 
 // querier is what *sql.DB, *sql.Tx and *sql.Conn have in common.
@@ -169,7 +174,7 @@ func (s *Store) rebind(query string) string {
 // on returns what runs query on q: q itself, or, when q is the Store's
 // database, a cached prepared statement of query.
 func (s *Store) on(ctx context.Context, q querier, query string) (querier, string) {
-	if q != querier(s.db) {
+	if !s.cacheStmts || q != querier(s.db) {
 		return q, s.rebind(query)
 	}
 	if st, ok := s.stmts.Load(query); ok {

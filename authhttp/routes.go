@@ -57,14 +57,21 @@ func (h *Handler) userJSON(r *http.Request, u *fullauth.User) (*UserJSON, error)
 	if err != nil {
 		return nil, err
 	}
+	return NewUserJSON(u, roles), nil
+}
+
+// NewUserJSON renders u with the given roles (nil means none) in the shape
+// every response and webhook uses.
+func NewUserJSON(u *fullauth.User, roles []string) *UserJSON {
+	if roles == nil {
+		roles = []string{}
+	}
 	out := &UserJSON{ID: u.ID, Email: u.Email, IsActive: u.Active, IsVerified: u.Verified, IsSuperuser: u.Superuser, Roles: roles}
 	if u.DisplayName != "" {
-		out.DisplayName = &u.DisplayName
+		name := u.DisplayName
+		out.DisplayName = &name
 	}
-	if out.Roles == nil {
-		out.Roles = []string{}
-	}
-	return out, nil
+	return out
 }
 
 // respondUser answers with the user JSON of u.

@@ -4,33 +4,17 @@ import (
 	"context"
 
 	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/authhttp"
 )
 
-// userJSON is the "user" of webhook payloads: the fields of
-// authhttp.UserJSON, repeated here so that this package stays below
-// authhttp.
-type userJSON struct {
-	ID          string   `json:"id"`
-	Email       string   `json:"email"`
-	IsActive    bool     `json:"is_active"`
-	IsVerified  bool     `json:"is_verified"`
-	IsSuperuser bool     `json:"is_superuser"`
-	DisplayName *string  `json:"display_name"`
-	Roles       []string `json:"roles"`
-}
-
-// newUserJSON renders u. Hooks do not carry roles, so roles is always
-// empty rather than a guess.
-func newUserJSON(u *fullauth.User) *userJSON {
+// newUserJSON renders u as the "user" of webhook payloads, in the API's
+// shape. Hooks do not carry roles, so roles is always empty rather than a
+// guess.
+func newUserJSON(u *fullauth.User) *authhttp.UserJSON {
 	if u == nil {
 		return nil
 	}
-	out := &userJSON{ID: u.ID, Email: u.Email, IsActive: u.Active, IsVerified: u.Verified, IsSuperuser: u.Superuser, Roles: []string{}}
-	if u.DisplayName != "" {
-		name := u.DisplayName
-		out.DisplayName = &name
-	}
-	return out
+	return authhttp.NewUserJSON(u, nil)
 }
 
 // Hooks returns base with every event also delivered: each event is queued

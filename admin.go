@@ -44,6 +44,7 @@ func (a *Auth) SetActive(ctx context.Context, by *User, userID string, active bo
 	if err != nil {
 		return nil, err
 	}
+	a.changed(ctx, userID)
 	if !active {
 		if err := a.revokeUser(ctx, userID); err != nil {
 			return nil, err

@@ -32,6 +32,7 @@ type Auth struct {
 	signer   *token.Signer
 	verifier *token.Verifier
 	leeway   time.Duration
+	users    *userCache // nil when off
 
 	logs     loggers
 	warnings []string
@@ -76,6 +77,7 @@ func New(store Store, cfg Config) (*Auth, error) {
 		Argon2:     resolved.Argon2,
 		BcryptCost: resolved.BcryptCost,
 		Workers:    resolved.HashWorkers,
+		Busy:       resolved.HashBusy,
 	})
 	if err != nil {
 		return nil, &ConfigError{Problems: []string{err.Error()}}
@@ -87,6 +89,10 @@ func New(store Store, cfg Config) (*Auth, error) {
 	a.leeway = max(resolved.JWTLeeway, 0)
 	if a.verifier, err = token.NewVerifier(alg, resolved.SecretKey, a.leeway); err != nil {
 		return nil, &ConfigError{Problems: []string{err.Error()}}
+	}
+
+	if resolved.UserCacheTTL > 0 && !resolved.DisableBlacklist {
+		a.users = newUserCache(resolved.UserCacheTTL)
 	}
 
 	for _, w := range warnings {

@@ -51,6 +51,10 @@ type Config struct {
 	// password.Options.Workers): a bcrypt hash takes one slot, an argon2id
 	// hash one per lane. Default: the number of CPUs.
 	HashWorkers int
+	// HashBusy, when set, is told when the hashing pool turns busy and idle
+	// (password.Options.Busy). The server uses it to run with a spare P
+	// only while hashing.
+	HashBusy func(busy bool)
 
 	// LoginField is the JSON key of the login identifier. Only "email" is
 	// served by the bundled stores.
@@ -74,6 +78,13 @@ type Config struct {
 
 	// DisableBlacklist stops checking revoked access tokens on requests.
 	DisableBlacklist bool // BLACKLIST_ENABLED=false
+	// UserCacheTTL is the longest Authenticate answers from a user (and
+	// roles) it loaded earlier instead of reading the store. A change made
+	// through any Auth sharing the KV shows on the next request regardless;
+	// the limit is for changes made around it. Default 1s; negative turns
+	// the cache off. It is off with DisableBlacklist, which skips the KV
+	// read that validates entries.
+	UserCacheTTL time.Duration // USER_CACHE_SECONDS (0 = off)
 
 	OAuthStateTTL        time.Duration // OAUTH_STATE_EXPIRE_SECONDS, default 300s
 	DisableOAuthAutoLink bool          // OAUTH_AUTO_LINK_BY_EMAIL=false

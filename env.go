@@ -18,7 +18,7 @@ import (
 const envPrefix = "FULLAUTH_"
 
 // noneDuration is how a Config says "none" where zero would mean the
-// default (JWTLeeway, RefreshReuseGrace).
+// default (JWTLeeway, RefreshReuseGrace, UserCacheTTL).
 const noneDuration time.Duration = -1
 
 // ConfigFromEnv builds a Config from FULLAUTH_<NAME> variables read through
@@ -39,9 +39,9 @@ const noneDuration time.Duration = -1
 //     passkey_auth and refresh it accepts oauth_callback.
 //   - Enumerations (ALGORITHM, PASSWORD_HASH_ALGORITHM and the *_BACKEND
 //     settings) are case-sensitive. An empty backend counts as not given.
-//   - Minutes, days and seconds become time.Duration. JWT_LEEWAY_SECONDS=0
-//     and REFRESH_REUSE_GRACE_SECONDS=0 mean none, which the Config holds as
-//     a negative duration. Settings whose zero value means "the default" in
+//   - Minutes, days and seconds become time.Duration. JWT_LEEWAY_SECONDS=0,
+//     REFRESH_REUSE_GRACE_SECONDS=0 and USER_CACHE_SECONDS=0 mean none,
+//     which the Config holds as a negative duration. Settings whose zero value means "the default" in
 //     a Config (expiries, windows, counts) must be at least 1.
 //   - The negated settings are turned around: REFRESH_TOKEN_ROTATION=false
 //     sets DisableRefreshRotation, LOCKOUT_ENABLED=false sets
@@ -93,6 +93,7 @@ func ConfigFromEnv(lookup func(string) (string, bool)) (Config, error) {
 	}
 	c.RefreshReuseGrace, _ = r.duration("REFRESH_REUSE_GRACE_SECONDS", time.Second, 0)
 	c.JWTLeeway, _ = r.duration("JWT_LEEWAY_SECONDS", time.Second, 0)
+	c.UserCacheTTL, _ = r.duration("USER_CACHE_SECONDS", time.Second, 0)
 	c.PasswordResetTTL, _ = r.duration("PASSWORD_RESET_EXPIRE_MINUTES", time.Minute, 1)
 	c.EmailVerifyTTL, _ = r.duration("EMAIL_VERIFY_EXPIRE_MINUTES", time.Minute, 1)
 

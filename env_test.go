@@ -109,6 +109,8 @@ func TestConfigFromEnvOptions(t *testing.T) {
 		{"REFRESH_REUSE_GRACE_SECONDS", "5", func(c Config) any { return c.RefreshReuseGrace }, 5 * time.Second},
 		{"REFRESH_REUSE_GRACE_SECONDS", "0", func(c Config) any { return c.RefreshReuseGrace < 0 }, true},
 		{"JWT_LEEWAY_SECONDS", "0", func(c Config) any { return c.JWTLeeway < 0 }, true},
+		{"USER_CACHE_SECONDS", "3", func(c Config) any { return c.UserCacheTTL }, 3 * time.Second},
+		{"USER_CACHE_SECONDS", "0", func(c Config) any { return c.UserCacheTTL < 0 }, true},
 		// The negated booleans, the other way round.
 		{"REFRESH_TOKEN_ROTATION", "true", func(c Config) any { return c.DisableRefreshRotation }, false},
 		{"PASSKEY_REQUIRE_USER_VERIFICATION", "true", func(c Config) any { return c.Passkeys.AllowWithoutUserVerification }, false},
@@ -370,6 +372,7 @@ func TestConfigFromEnvErrors(t *testing.T) {
 		{"REFRESH_TOKEN_EXPIRE_DAYS", "99999999999999999999", "REFRESH_TOKEN_EXPIRE_DAYS: Input should be less than or equal to 106751"},
 		{"PASSWORD_MIN_LENGTH", "-99999999999999999999", "PASSWORD_MIN_LENGTH: Input should be greater than or equal to 1"},
 		{"JWT_LEEWAY_SECONDS", "-1", "JWT_LEEWAY_SECONDS: Input should be greater than or equal to 0"},
+		{"USER_CACHE_SECONDS", "-1", "USER_CACHE_SECONDS: Input should be greater than or equal to 0"},
 		{"REFRESH_REUSE_GRACE_SECONDS", "-5", "REFRESH_REUSE_GRACE_SECONDS: Input should be greater than or equal to 0"},
 		{"TRUSTED_PROXY_COUNT", "0", "TRUSTED_PROXY_COUNT: Input should be greater than or equal to 1"},
 		{"TRUSTED_PROXY_COUNT", "-2", "TRUSTED_PROXY_COUNT: Input should be greater than or equal to 1"},

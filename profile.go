@@ -24,7 +24,12 @@ func (a *Auth) UpdateProfile(ctx context.Context, userID string, upd ProfileUpda
 	if name := *upd.DisplayName; utf8.RuneCountInString(name) > maxDisplayName || !validText(name) {
 		return nil, &ValidationError{Field: "display_name", Message: "display_name must be valid text of at most 100 characters"}
 	}
-	return a.store.UpdateUser(ctx, userID, UserUpdate{DisplayName: upd.DisplayName})
+	u, err := a.store.UpdateUser(ctx, userID, UserUpdate{DisplayName: upd.DisplayName})
+	if err != nil {
+		return nil, err
+	}
+	a.changed(ctx, userID)
+	return u, nil
 }
 
 // DeleteUser ends every session of the user and deletes the account with
@@ -37,6 +42,7 @@ func (a *Auth) DeleteUser(ctx context.Context, u *User) error {
 	if err := a.store.DeleteUser(ctx, u.ID); err != nil {
 		return err
 	}
+	a.changed(ctx, u.ID)
 	a.logs.named("account").WarnContext(ctx, "Account deleted", "user_id", u.ID, "email", u.Email)
 	return nil
 }

@@ -72,6 +72,7 @@ func (a *Auth) AssignRole(ctx context.Context, by *User, userID, role string) er
 	if err := a.roles.AddRole(ctx, userID, role); err != nil {
 		return err
 	}
+	a.changed(ctx, userID)
 	a.logs.named("admin").InfoContext(ctx, "Role assigned", "role", role, "user_id", userID, "by", by.ID)
 	return nil
 }
@@ -84,6 +85,7 @@ func (a *Auth) RemoveRole(ctx context.Context, by *User, userID, role string) er
 	if err := a.roles.RemoveRole(ctx, userID, role); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
+	a.changed(ctx, userID)
 	a.logs.named("admin").InfoContext(ctx, "Role removed", "role", role, "user_id", userID, "by", by.ID)
 	return nil
 }

@@ -56,13 +56,13 @@ const generatedSecretWarning = "FULLAUTH_SECRET_KEY is not set. A random key has
 // Resolve returns a copy of c with every default applied, the warnings
 // worth showing to a person, and an error listing every problem with c.
 //
-// Defaults: those of CONTRACT §7.2, plus RefreshReuseGrace 10s, a
+// Defaults: those of CONTRACT §7.2, plus RefreshReuseGrace 10s, UserCacheTTL 1s, a
 // RateLimits.OAuthCallback equal to RateLimits.Login (HashWorkers stays 0:
 // the password package sizes its pool), Passkeys.RPName equal to Passkeys.RPID, a 60s
 // Passkeys.ChallengeTTL, and Passkeys.Origins equal to Origins when empty.
 // An empty Backends.Default is "redis" when Backends.RedisURL is set and
 // "memory" otherwise, and an empty per-feature backend is Backends.Default.
-// JWTLeeway and RefreshReuseGrace stay negative when negative (none), so
+// JWTLeeway, RefreshReuseGrace and UserCacheTTL stay negative when negative (none), so
 // resolving twice gives the same Config. Slices are copied.
 //
 // A nil SecretKey is replaced by a random one (86 URL-safe characters) and
@@ -241,6 +241,7 @@ func (c Config) withDefaults() Config {
 	setDefault(&r.RefreshTokenTTL, defaultRefreshTokenTTL)
 	setDefault(&r.RefreshReuseGrace, defaultRefreshReuseGrace)
 	setDefault(&r.JWTLeeway, defaultJWTLeeway)
+	setDefault(&r.UserCacheTTL, defaultUserCacheTTL)
 	setDefault(&r.PasswordResetTTL, defaultPasswordResetTTL)
 	setDefault(&r.EmailVerifyTTL, defaultEmailVerifyTTL)
 

@@ -65,6 +65,7 @@ func TestResolveDefaults(t *testing.T) {
 		RateLimits:            RateLimits{Login: 5, Register: 3, PasswordReset: 3, PasskeyAuth: 10, Refresh: 30, OAuthCallback: 5},
 		RateLimitWindow:       60 * time.Second,
 		TrustedProxyCount:     1,
+		UserCacheTTL:          time.Second,
 		OAuthStateTTL:         300 * time.Second,
 		Passkeys:              PasskeyConfig{ChallengeTTL: 60 * time.Second},
 		APIPrefix:             "/api/v1",

@@ -101,7 +101,12 @@ func TestAuthenticateRejects(t *testing.T) {
 	})
 	t.Run("deactivated user", func(t *testing.T) {
 		off := false
+		e.mustAuthenticate(t, pair.AccessToken) // cached
+		// A write around the Auth, announced as the documentation asks.
 		e.store.UpdateUser(t.Context(), u.ID, fullauth.UserUpdate{Active: &off})
+		if err := e.auth.UserChanged(t.Context(), u.ID); err != nil {
+			t.Fatal(err)
+		}
 		e.mustReject(t, pair.AccessToken)
 	})
 }

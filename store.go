@@ -27,6 +27,10 @@ type User struct {
 	// themselves (PATCH /me). Empty means not set.
 	DisplayName string
 	CreatedAt   time.Time
+
+	// roles are the user's roles as loaded with the user by
+	// Auth.Authenticate (see Auth.UserRoles); nil when not loaded.
+	roles *[]string
 }
 
 // UserUpdate changes the fields whose pointers are non-nil. It may touch

@@ -116,6 +116,16 @@ func (a *Auth) Roles(ctx context.Context, userID string) ([]string, error) {
 	return a.userRoles(ctx, userID)
 }
 
+// UserRoles returns u's roles: those loaded with u when it came from
+// [Auth.Authenticate] with the user cache on, so that a response shows the
+// user and roles of one moment, and otherwise the roles as stored now.
+func (a *Auth) UserRoles(ctx context.Context, u *User) ([]string, error) {
+	if u.roles != nil {
+		return slices.Clone(*u.roles), nil
+	}
+	return a.userRoles(ctx, u.ID)
+}
+
 // mintAccess signs an access token for a session of u.
 func (a *Auth) mintAccess(ctx context.Context, u *User, familyID string, now time.Time) (string, error) {
 	roles, err := a.userRoles(ctx, u.ID)
@@ -267,57 +277,84 @@ func (a *Auth) consume(ctx context.Context, raw string, c *token.Claims) error {
 // checkRevoked looks up, in one KV round trip, whether the access token c
 // was revoked: by itself (logout), with its session, or with every token of
 // its user issued before a password change. A KV failure fails closed.
-func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims) error {
+// With the user cache on, the same round trip reads the user's generation,
+// which it returns (nil when the KV holds none).
+func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims) (gen []byte, err error) {
 	if a.cfg.DisableBlacklist {
-		return nil
+		return nil, nil
 	}
-	var buf [3]string
-	keys := append(buf[:0], keyBlacklist+c.ID, keyUserVoid+c.Subject)
-	if c.FamilyID != "" {
-		keys = append(keys, keyFamily+c.FamilyID)
+	var buf [4]string
+	keys := append(buf[:0], keyBlacklist+c.ID, keyUserVoid+c.Subject, keyFamily+c.FamilyID)
+	if c.FamilyID == "" {
+		keys[2] = keyBlacklist + c.ID // no session: ask for the token again
+	}
+	if a.users != nil {
+		keys = append(keys, keyUserGen+c.Subject)
 	}
 	vals, err := a.kv.Get(ctx, keys...)
 	if err != nil {
 		a.logs.named("blacklist").ErrorContext(ctx, "revocation check failed; refusing the token", "err", err)
-		return unavailable("revocation check", err)
+		return nil, unavailable("revocation check", err)
 	}
-	if vals[0] != nil || (len(vals) > 2 && vals[2] != nil) {
+	if vals[0] != nil || vals[2] != nil {
 		a.logs.named("tokens").WarnContext(ctx, "Revoked token used", "jti", c.ID, "sub", c.Subject)
-		return ErrInvalidToken
+		return nil, ErrInvalidToken
 	}
 	if v := vals[1]; v != nil {
 		if before, err := strconv.ParseInt(string(v), 10, 64); err == nil && c.IssuedAt < before {
-			return ErrInvalidToken
+			return nil, ErrInvalidToken
 		}
 	}
-	return nil
+	if a.users != nil {
+		gen = vals[3]
+	}
+	return gen, nil
 }
 
 // AccessClaims verifies an access token for a session: signature, expiry,
 // type, no purpose, not revoked. It touches no store: resource servers that
 // trust the token's claims can stop here.
 func (a *Auth) AccessClaims(ctx context.Context, raw string) (*token.Claims, error) {
-	c, err := a.verify(raw, typeAccess, time.Now())
+	c, _, err := a.accessClaims(ctx, raw, time.Now())
+	return c, err
+}
+
+// accessClaims is AccessClaims, also returning the user's generation read
+// with the revocation state (see checkRevoked).
+func (a *Auth) accessClaims(ctx context.Context, raw string, now time.Time) (*token.Claims, []byte, error) {
+	c, err := a.verify(raw, typeAccess, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := a.checkRevoked(ctx, c); err != nil {
-		return nil, err
+	gen, err := a.checkRevoked(ctx, c)
+	if err != nil {
+		return nil, nil, err
 	}
 	if c.Purpose != "" {
 		a.logs.named("tokens").Warn("Unexpected token purpose", "sub", c.Subject)
-		return nil, ErrInvalidToken
+		return nil, nil, ErrInvalidToken
 	}
-	return c, nil
+	return c, gen, nil
 }
 
 // Authenticate is the per-request check: it verifies the access token and
 // loads its user, who must exist and be active. Every failure is
 // ErrInvalidToken, except ErrUnavailable when revocation state can't be read.
+//
+// With the user cache on (Config.UserCacheTTL), the user and their roles
+// come from the cache when the generation read with the revocation state
+// matches the cached one, and from the store otherwise; [Auth.UserRoles]
+// then returns the roles loaded with the user.
 func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Claims, error) {
-	c, err := a.AccessClaims(ctx, raw)
+	now := time.Now()
+	c, gen, err := a.accessClaims(ctx, raw, now)
 	if err != nil {
 		return nil, nil, err
+	}
+	if gen != nil {
+		if u, ok := a.users.get(c.Subject, gen, now); ok {
+			return u, c, nil
+		}
 	}
 	u, err := a.store.User(ctx, c.Subject)
 	if err != nil {
@@ -329,7 +366,36 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Clai
 	if !u.Active {
 		return nil, nil, ErrInvalidToken
 	}
+	if a.users != nil {
+		if err := a.cacheUser(ctx, u, gen, now); err != nil {
+			return nil, nil, err
+		}
+	}
 	return u, c, nil
+}
+
+// cacheUser loads u's roles onto u and caches both under gen, the
+// generation read before the store was. When the KV held no generation it
+// sets a fresh one first, and caches nothing if another request or a
+// change got there first: the user just read might predate that change.
+func (a *Auth) cacheUser(ctx context.Context, u *User, gen []byte, now time.Time) error {
+	roles, err := a.userRoles(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	u.roles = &roles
+	if gen == nil {
+		gen = newGeneration()
+		fresh, err := a.kv.SetNX(ctx, keyUserGen+u.ID, gen, a.userGenTTL())
+		if err != nil {
+			return unavailable("user generation", err)
+		}
+		if !fresh {
+			return nil
+		}
+	}
+	a.users.put(u, gen, now)
+	return nil
 }
 
 // revokeFamilies marks the sessions' access tokens revoked in the KV, so

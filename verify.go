@@ -54,6 +54,7 @@ func (a *Auth) ConfirmEmail(ctx context.Context, raw string) (*User, error) {
 		if u, err = a.store.UpdateUser(ctx, u.ID, UserUpdate{Verified: &verified}); err != nil {
 			return nil, err
 		}
+		a.changed(ctx, u.ID)
 	}
 	log.InfoContext(ctx, "Email verified", "user_id", u.ID)
 	if h := a.cfg.Hooks.AfterEmailVerify; h != nil {

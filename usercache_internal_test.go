@@ -1,0 +1,62 @@
+package fullauth
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestUserCacheEntryLife(t *testing.T) {
+	c := newUserCache(time.Second)
+	t0 := time.Unix(1_800_000_000, 0)
+	c.put(&User{ID: "u1", Email: "a@example.com"}, []byte("g1"), t0)
+	tests := []struct {
+		name string
+		gen  string
+		at   time.Duration
+		hit  bool
+	}{
+		{"same generation, young", "g1", 999 * time.Millisecond, true},
+		{"same generation, at the age limit", "g1", time.Second, false},
+		{"other generation", "g2", 0, false},
+		{"no generation", "", 0, false},
+	}
+	for _, tc := range tests {
+		u, ok := c.get("u1", []byte(tc.gen), t0.Add(tc.at))
+		if ok != tc.hit {
+			t.Errorf("%s: hit = %v, want %v", tc.name, ok, tc.hit)
+		}
+		if ok && u.Email != "a@example.com" {
+			t.Errorf("%s: email = %q", tc.name, u.Email)
+		}
+	}
+	// get hands out copies: changing one leaves the entry alone.
+	u, _ := c.get("u1", []byte("g1"), t0)
+	u.Email = "changed@example.com"
+	if again, _ := c.get("u1", []byte("g1"), t0); again.Email != "a@example.com" {
+		t.Errorf("cached email = %q after a caller changed its copy", again.Email)
+	}
+}
+
+func TestUserCacheIsBounded(t *testing.T) {
+	c := newUserCache(time.Minute)
+	t0 := time.Unix(1_800_000_000, 0)
+	for i := range userCacheSize + 1000 {
+		c.put(&User{ID: strconv.Itoa(i)}, []byte("g"), t0)
+		if n := len(c.entries); n > userCacheSize {
+			t.Fatalf("entries = %d after %d puts, want at most %d", n, i+1, userCacheSize)
+		}
+	}
+}
+
+func TestUserCacheEvictsExpiredFirst(t *testing.T) {
+	c := newUserCache(time.Minute)
+	t0 := time.Unix(1_800_000_000, 0)
+	for i := range userCacheSize {
+		c.put(&User{ID: strconv.Itoa(i)}, []byte("g"), t0)
+	}
+	c.put(&User{ID: "late"}, []byte("g"), t0.Add(time.Minute))
+	if n := len(c.entries); n != 1 {
+		t.Errorf("entries after a put into a full cache of expired entries = %d, want 1", n)
+	}
+}

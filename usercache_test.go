@@ -1,0 +1,247 @@
+package fullauth_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/memstore"
+)
+
+// countingStore counts user reads and can act in the middle of one.
+type countingStore struct {
+	*memstore.Store
+	reads atomic.Int64
+	// during, when set, runs once, after the next user read and before it
+	// returns: a change that lands while a request is loading the user.
+	mu     sync.Mutex
+	during func()
+}
+
+func (s *countingStore) User(ctx context.Context, id string) (*fullauth.User, error) {
+	s.reads.Add(1)
+	u, err := s.Store.User(ctx, id)
+	s.mu.Lock()
+	f := s.during
+	s.during = nil
+	s.mu.Unlock()
+	if f != nil {
+		f()
+	}
+	return u, err
+}
+
+func (s *countingStore) setDuring(f func()) {
+	s.mu.Lock()
+	s.during = f
+	s.mu.Unlock()
+}
+
+// newCacheEnv is newEnv on a counting store.
+func newCacheEnv(t *testing.T, mod func(*fullauth.Config)) (*env, *countingStore) {
+	t.Helper()
+	e := newEnv(t, mod)
+	cs := &countingStore{Store: e.store}
+	cfg := e.auth.Config()
+	a, err := fullauth.New(cs, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.auth = a
+	return e, cs
+}
+
+func TestUserCacheReadsTheStoreOnce(t *testing.T) {
+	tests := []struct {
+		name      string
+		mod       func(*fullauth.Config)
+		wantReads int64
+	}{
+		{"default", nil, 1},
+		{"cache off", func(c *fullauth.Config) { c.UserCacheTTL = -1 }, 5},
+		{"blacklist off", func(c *fullauth.Config) { c.DisableBlacklist = true }, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, cs := newCacheEnv(t, tc.mod)
+			e.mustRegister(t, "ula@example.com")
+			pair := e.mustLogin(t, "ula@example.com")
+			before := cs.reads.Load()
+			for range 5 {
+				if u := e.mustAuthenticate(t, pair.AccessToken); u.Email != "ula@example.com" {
+					t.Fatalf("Authenticate user = %q, want ula@example.com", u.Email)
+				}
+			}
+			if got := cs.reads.Load() - before; got != tc.wantReads {
+				t.Errorf("store user reads for 5 requests = %d, want %d", got, tc.wantReads)
+			}
+		})
+	}
+}
+
+// Every change the Auth makes to a user shows on the next request, on this
+// instance and on another sharing the store and the KV.
+func TestUserCacheSeesChanges(t *testing.T) {
+	admin := &fullauth.User{ID: "admin"}
+	tests := []struct {
+		name   string
+		change func(t *testing.T, a *fullauth.Auth, e *env, u *fullauth.User)
+		check  func(u *fullauth.User, roles []string) string // "" when the change shows
+	}{
+		{
+			name: "display name",
+			change: func(t *testing.T, a *fullauth.Auth, _ *env, u *fullauth.User) {
+				name := "Vera"
+				if _, err := a.UpdateProfile(t.Context(), u.ID, fullauth.ProfileUpdate{DisplayName: &name}); err != nil {
+					t.Fatal(err)
+				}
+			},
+			check: func(u *fullauth.User, _ []string) string {
+				if u.DisplayName != "Vera" {
+					return "display name " + u.DisplayName
+				}
+				return ""
+			},
+		},
+		{
+			name: "role assigned",
+			change: func(t *testing.T, a *fullauth.Auth, _ *env, u *fullauth.User) {
+				if err := a.AssignRole(t.Context(), admin, u.ID, "editor"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			check: func(_ *fullauth.User, roles []string) string {
+				if !slices.Equal(roles, []string{"editor"}) {
+					return fmt.Sprintf("roles %q", roles)
+				}
+				return ""
+			},
+		},
+		{
+			name: "role removed",
+			change: func(t *testing.T, a *fullauth.Auth, _ *env, u *fullauth.User) {
+				if err := a.RemoveRole(t.Context(), admin, u.ID, "reader"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			check: func(_ *fullauth.User, roles []string) string {
+				if len(roles) != 0 {
+					return fmt.Sprintf("roles %q", roles)
+				}
+				return ""
+			},
+		},
+		{
+			name: "email verified",
+			change: func(t *testing.T, a *fullauth.Auth, e *env, _ *fullauth.User) {
+				if _, err := a.ConfirmEmail(t.Context(), e.mail.lastVerify(t)); err != nil {
+					t.Fatal(err)
+				}
+			},
+			check: func(u *fullauth.User, _ []string) string {
+				if !u.Verified {
+					return "not verified"
+				}
+				return ""
+			},
+		},
+	}
+	for _, tc := range tests {
+		for _, where := range []string{"same instance", "other instance"} {
+			t.Run(tc.name+"/"+where, func(t *testing.T) {
+				e, _ := newCacheEnv(t, nil)
+				u := e.mustRegister(t, "vera@example.com")
+				if err := e.auth.AssignRole(t.Context(), admin, u.ID, "reader"); err != nil {
+					t.Fatal(err)
+				}
+				pair := e.mustLogin(t, "vera@example.com")
+				writer := e.auth
+				if where == "other instance" {
+					var err error
+					if writer, err = fullauth.New(e.store, e.auth.Config()); err != nil {
+						t.Fatal(err)
+					}
+				}
+				e.mustAuthenticate(t, pair.AccessToken) // now cached
+				if tc.name == "role assigned" {
+					if err := e.auth.RemoveRole(t.Context(), admin, u.ID, "reader"); err != nil {
+						t.Fatal(err)
+					}
+					e.mustAuthenticate(t, pair.AccessToken)
+				}
+				tc.change(t, writer, e, u)
+				got := e.mustAuthenticate(t, pair.AccessToken)
+				roles, err := e.auth.UserRoles(t.Context(), got)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if msg := tc.check(got, roles); msg != "" {
+					t.Errorf("after the change the next request saw %s", msg)
+				}
+			})
+		}
+	}
+}
+
+// A change made around the Auth stays unseen until UserChanged (or the
+// cache age) — the documented trade-off.
+func TestUserCacheWriteAroundTheAuth(t *testing.T) {
+	e, _ := newCacheEnv(t, nil)
+	u := e.mustRegister(t, "walt@example.com")
+	pair := e.mustLogin(t, "walt@example.com")
+	e.mustAuthenticate(t, pair.AccessToken)
+	yes := true
+	if _, err := e.store.UpdateUser(t.Context(), u.ID, fullauth.UserUpdate{Superuser: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.mustAuthenticate(t, pair.AccessToken); got.Superuser {
+		t.Fatal("the cache was not used: a write around the Auth showed at once (this test checks the cache exists)")
+	}
+	if err := e.auth.UserChanged(t.Context(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.mustAuthenticate(t, pair.AccessToken); !got.Superuser {
+		t.Error("after UserChanged the request still saw the old user")
+	}
+}
+
+// A change that lands while a request is loading the user must not leave
+// the old user cached, whether or not the KV held a generation.
+func TestUserCacheChangeDuringLoad(t *testing.T) {
+	for _, generation := range []bool{false, true} {
+		name := "no generation yet"
+		if generation {
+			name = "generation set"
+		}
+		t.Run(name, func(t *testing.T) {
+			e, cs := newCacheEnv(t, nil)
+			u := e.mustRegister(t, "xia@example.com")
+			pair := e.mustLogin(t, "xia@example.com")
+			if generation {
+				if err := e.auth.UserChanged(t.Context(), u.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			writer, err := fullauth.New(e.store, e.auth.Config())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs.setDuring(func() {
+				name := "Xia"
+				if _, err := writer.UpdateProfile(context.Background(), u.ID, fullauth.ProfileUpdate{DisplayName: &name}); err != nil {
+					t.Error(err)
+				}
+			})
+			if got := e.mustAuthenticate(t, pair.AccessToken); got.DisplayName != "" {
+				t.Fatalf("the request that read the user before the change saw %q", got.DisplayName)
+			}
+			if got := e.mustAuthenticate(t, pair.AccessToken); got.DisplayName != "Xia" {
+				t.Errorf("the next request saw display name %q, want Xia", got.DisplayName)
+			}
+		})
+	}
+}

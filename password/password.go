@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -90,6 +91,11 @@ type Options struct {
 	// would not hash faster, only queue CPU-bound goroutines ahead of the
 	// requests the server is trying to answer.
 	Workers int
+	// Busy, when set, is told when hashing starts with none running (true)
+	// and when the last running hash ends (false). Calls are serialised and
+	// alternate, starting with true. It runs on the caller's goroutine
+	// before the hash starts or after it ends; keep it quick.
+	Busy func(busy bool)
 }
 
 // A Hasher hashes and verifies passwords. It is safe for concurrent use,
@@ -101,6 +107,10 @@ type Hasher struct {
 	cost   int
 	sem    chan struct{} // one buffered element per busy CPU slot
 	turn   chan struct{} // held while a call takes its slots
+
+	busy    func(bool) // Options.Busy
+	busyMu  sync.Mutex
+	running int // calls holding slots, counted only when busy is set
 
 	// Test hooks, nil outside tests. onWait runs when a call finds the pool
 	// full and is about to wait; onSlot(true) runs just after a slot is
@@ -146,6 +156,7 @@ func New(opts Options) (*Hasher, error) {
 	}
 	h.sem = make(chan struct{}, workers)
 	h.turn = make(chan struct{}, 1)
+	h.busy = opts.Busy
 	return h, nil
 }
 
@@ -289,6 +300,7 @@ func (h *Hasher) acquire(ctx context.Context, n int) error {
 	if err := h.take(ctx, n); err != nil {
 		return err
 	}
+	h.count(1)
 	if h.onSlot != nil {
 		h.onSlot(true)
 	}
@@ -340,8 +352,26 @@ func (h *Hasher) release(n int) {
 	if h.onSlot != nil {
 		h.onSlot(false)
 	}
+	h.count(-1)
 	for range n {
 		<-h.sem
+	}
+}
+
+// count tracks the calls holding slots and tells Options.Busy when the
+// pool turns busy or idle.
+func (h *Hasher) count(delta int) {
+	if h.busy == nil {
+		return
+	}
+	h.busyMu.Lock()
+	defer h.busyMu.Unlock()
+	h.running += delta
+	switch {
+	case delta > 0 && h.running == 1:
+		h.busy(true)
+	case delta < 0 && h.running == 0:
+		h.busy(false)
 	}
 }
 

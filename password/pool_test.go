@@ -225,3 +225,45 @@ func TestPoolCountsLanes(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolReportsBusy runs many calls at once on a pool with room for
+// several and checks that Options.Busy hears alternating true/false, in
+// step with calls actually holding slots, ending idle.
+func TestPoolReportsBusy(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		events []bool
+		slots  slotCounter
+	)
+	h := newHasher(t, Options{Argon2: cheapArgon2, Workers: 3, Busy: func(busy bool) {
+		// Busy(true) comes before the first call's onSlot(true), and
+		// Busy(false) after the last call's onSlot(false): no call is
+		// past onSlot(true) at either moment.
+		mu.Lock()
+		defer mu.Unlock()
+		if n := slots.inFlight.Load(); n != 0 {
+			t.Errorf("Busy(%v) while %d calls were hashing", busy, n)
+		}
+		events = append(events, busy)
+	}})
+	h.onSlot = slots.hook
+	var wg sync.WaitGroup
+	for range 3 {
+		for range 8 {
+			wg.Go(func() {
+				if _, err := h.Hash(context.Background(), "pw"); err != nil {
+					t.Errorf("Hash() err = %v", err)
+				}
+			})
+		}
+		wg.Wait() // idle between rounds: at least one busy/idle pair each
+	}
+	if len(events) < 6 || len(events)%2 != 0 {
+		t.Fatalf("Busy calls = %v, want pairs, at least 3", events)
+	}
+	for i, busy := range events {
+		if want := i%2 == 0; busy != want {
+			t.Fatalf("Busy call %d = %v, want %v (calls: %v)", i, busy, want, events)
+		}
+	}
+}

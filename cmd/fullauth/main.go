@@ -21,14 +21,10 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime"
 	"syscall"
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "serve" {
-		oversubscribe()
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	go func() {
 		// The first signal starts a graceful shutdown; a second one ends
@@ -39,19 +35,4 @@ func main() {
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
-}
-
-// oversubscribe gives the server one P more than the default (unless
-// GOMAXPROCS is set). An argon2id hash keeps a goroutine per lane busy for
-// tens of milliseconds, and Go's scheduler preempts CPU-bound goroutines
-// only every 10 ms, so on a small machine a burst of logins left requests
-// queued behind the hash lanes (GET /me p99 about 20 ms while 32 logins
-// ran on 2 cores). With one P more than cores, a request finds a free P
-// and the kernel, which slices far more finely, interleaves the threads:
-// p99 about 8 ms, at no measurable cost in req/s (docs/benchmarks.md).
-// The hashing pool still bounds the CPU spent on hashes.
-func oversubscribe() {
-	if _, set := os.LookupEnv("GOMAXPROCS"); !set {
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
-	}
 }

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strconv"
+	"time"
 )
 
 const serveUsage = `Usage: fullauth serve [--addr HOST:PORT]
@@ -59,6 +61,11 @@ func runServe(ctx context.Context, args []string, lookup func(string) (string, b
 		migrations = strconv.Itoa(len(applied)) + " applied"
 	}
 
+	if _, set := lookup("GOMAXPROCS"); !set {
+		spare := newSpareP(runtime.GOMAXPROCS, time.Second)
+		defer spare.close()
+		s.cfg.HashBusy = spare.hashing
+	}
 	c, err := build(s, db.store, log)
 	if err != nil {
 		return err

@@ -1,10 +1,12 @@
 package sqlstore_test
 
 import (
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/password"
 )
 
 // BenchmarkSessions measures GET /sessions on PostgreSQL: three users with
@@ -76,5 +78,49 @@ func BenchmarkSessions(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkAuthenticate measures the per-request path (verify the access
+// token, check revocation in a memory KV, load the user and roles) on each
+// database, with the user cache on (the default) and off. With it on, the
+// database is read once per cache age; off, it is read on every request.
+func BenchmarkAuthenticate(b *testing.B) {
+	for _, be := range backends {
+		for _, cache := range []struct {
+			name string
+			ttl  time.Duration
+		}{{"cached", 0}, {"uncached", -1}} {
+			b.Run(be.name+"/"+cache.name, func(b *testing.B) {
+				s, _ := be.newStore(b)
+				a, err := fullauth.New(s, fullauth.Config{
+					SecretKey:    []byte("sqlstore-bench-secret-0123456789abcdef"),
+					Argon2:       password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
+					UserCacheTTL: cache.ttl,
+					Logger:       slog.New(slog.DiscardHandler),
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ctx := b.Context()
+				if _, err := a.Register(ctx, "bench@example.com", "correct-horse-battery"); err != nil {
+					b.Fatal(err)
+				}
+				_, pair, err := a.Login(ctx, "bench@example.com", "correct-horse-battery", fullauth.ClientInfo{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					u, _, err := a.Authenticate(ctx, pair.AccessToken)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := a.UserRoles(ctx, u); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

@@ -284,14 +284,7 @@ func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims) (gen []byte, e
 		return nil, nil
 	}
 	var buf [4]string
-	keys := append(buf[:0], keyBlacklist+c.ID, keyUserVoid+c.Subject, keyFamily+c.FamilyID)
-	if c.FamilyID == "" {
-		keys[2] = keyBlacklist + c.ID // no session: ask for the token again
-	}
-	if a.users != nil {
-		keys = append(keys, keyUserGen+c.Subject)
-	}
-	vals, err := a.kv.Get(ctx, keys...)
+	vals, err := a.kv.Get(ctx, revocationKeys(buf[:0], c, a.users != nil)...)
 	if err != nil {
 		a.logs.named("blacklist").ErrorContext(ctx, "revocation check failed; refusing the token", "err", err)
 		return nil, unavailable("revocation check", err)
@@ -309,6 +302,38 @@ func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims) (gen []byte, e
 		gen = vals[3]
 	}
 	return gen, nil
+}
+
+// revocationKeys appends to dst the keys checkRevoked reads: the token,
+// the user's void-before time, the session (the token again when there is
+// none), and with gen the user's generation. They are substrings of one
+// string, built with one allocation rather than one per key.
+func revocationKeys(dst []string, c *token.Claims, gen bool) []string {
+	parts := [...][2]string{{keyBlacklist, c.ID}, {keyUserVoid, c.Subject}, {keyFamily, c.FamilyID}, {keyUserGen, c.Subject}}
+	if c.FamilyID == "" {
+		parts[2] = parts[0]
+	}
+	n := 3
+	if gen {
+		n = 4
+	}
+	size := 0
+	for _, p := range parts[:n] {
+		size += len(p[0]) + len(p[1])
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range parts[:n] {
+		b.WriteString(p[0])
+		b.WriteString(p[1])
+	}
+	all := b.String()
+	for _, p := range parts[:n] {
+		k := len(p[0]) + len(p[1])
+		dst = append(dst, all[:k])
+		all = all[k:]
+	}
+	return dst
 }
 
 // AccessClaims verifies an access token for a session: signature, expiry,

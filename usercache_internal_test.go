@@ -1,9 +1,12 @@
 package fullauth
 
 import (
+	"slices"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/fullauth/fullauth/token"
 )
 
 func TestUserCacheEntryLife(t *testing.T) {
@@ -58,5 +61,26 @@ func TestUserCacheEvictsExpiredFirst(t *testing.T) {
 	c.put(&User{ID: "late"}, []byte("g"), t0.Add(time.Minute))
 	if n := len(c.entries); n != 1 {
 		t.Errorf("entries after a put into a full cache of expired entries = %d, want 1", n)
+	}
+}
+
+func TestRevocationKeys(t *testing.T) {
+	tests := []struct {
+		name   string
+		claims token.Claims
+		gen    bool
+		want   []string
+	}{
+		{"session", token.Claims{ID: "j1", Subject: "u1", FamilyID: "f1"}, false,
+			[]string{"blacklist:j1", "revoked-before:u1", "revoked-family:f1"}},
+		{"session and generation", token.Claims{ID: "j1", Subject: "u1", FamilyID: "f1"}, true,
+			[]string{"blacklist:j1", "revoked-before:u1", "revoked-family:f1", "user-gen:u1"}},
+		{"no session", token.Claims{ID: "j2", Subject: "u2"}, true,
+			[]string{"blacklist:j2", "revoked-before:u2", "blacklist:j2", "user-gen:u2"}},
+	}
+	for _, tc := range tests {
+		if got := revocationKeys(nil, &tc.claims, tc.gen); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: keys = %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

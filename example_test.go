@@ -66,3 +66,29 @@ func ExampleAuth_Login() {
 	// true
 	// true
 }
+
+// Code that writes users to the store directly, around the Auth, announces
+// the change so that no cached copy of the user answers the next request.
+func ExampleAuth_UserChanged() {
+	ctx := context.Background()
+	store := memstore.New()
+	a, err := fullauth.New(store, fullauth.Config{SecretKey: []byte("change-me-to-32-or-more-random-bytes!!")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, _ := a.Register(ctx, "lin@example.com", "correct-horse-battery")
+	_, pair, _ := a.Login(ctx, "lin@example.com", "correct-horse-battery", fullauth.ClientInfo{})
+	a.Authenticate(ctx, pair.AccessToken) // the user is cached now
+
+	// An admin tool of your own marks the email verified in the database.
+	verified := true
+	store.UpdateUser(ctx, u.ID, fullauth.UserUpdate{Verified: &verified})
+	if err := a.UserChanged(ctx, u.ID); err != nil {
+		log.Fatal(err)
+	}
+
+	me, _, _ := a.Authenticate(ctx, pair.AccessToken)
+	fmt.Println("verified:", me.Verified)
+	// Output:
+	// verified: true
+}

@@ -219,19 +219,3 @@ func emailProblem(s string) string {
 	}
 	return ""
 }
-
-// writeJSON writes v as the JSON response body.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		status, data = http.StatusInternalServerError, []byte(`{"detail":"Internal Server Error"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(data)
-}
-
-// writeDetail writes the {"detail": message} body.
-func writeDetail(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, map[string]string{"detail": message})
-}

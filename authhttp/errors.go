@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/fullauth/fullauth"
 )
@@ -37,6 +38,10 @@ var statusOf = []struct {
 }
 
 var errBodyTooLarge = errors.New("authhttp: request body too large")
+
+// bearerChallenge is the WWW-Authenticate value of every 401, shared like
+// jsonContentType.
+var bearerChallenge = []string{"Bearer"}[:1:1]
 
 // unknownFieldsError is the 422 of PATCH /me for keys that are not fields.
 type unknownFieldsError struct{ message string }
@@ -76,15 +81,21 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 	for _, row := range statusOf {
 		if errors.Is(err, row.err) {
 			if row.status == http.StatusUnauthorized {
-				w.Header().Set("WWW-Authenticate", "Bearer")
+				w.Header()["Www-Authenticate"] = bearerChallenge
 			}
 			if row.status >= 500 {
-				h.log.WarnContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+				h.log.WarnContext(r.Context(), "request failed", "method", r.Method, "path", h.routePath(r), "err", err)
 			}
 			writeDetail(w, row.status, row.message)
 			return
 		}
 	}
-	h.log.ErrorContext(r.Context(), "unhandled error", "method", r.Method, "path", r.URL.Path, "err", err)
+	h.log.ErrorContext(r.Context(), "unhandled error", "method", r.Method, "path", h.routePath(r), "err", err)
 	writeDetail(w, http.StatusInternalServerError, "Internal Server Error")
+}
+
+// routePath is the path of r as the routes know it, without the prefix
+// of Options.Prefix.
+func (h *Handler) routePath(r *http.Request) string {
+	return strings.TrimPrefix(r.URL.Path, h.prefix)
 }

@@ -2,9 +2,12 @@ package authhttp
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/fullauth/fullauth"
@@ -33,6 +36,18 @@ type Options struct {
 	// pattern ("POST /login"), the status and the time taken. Metrics hang
 	// off it.
 	Observe func(pattern string, status int, elapsed time.Duration)
+	// Prefix is the path the Handler is mounted at when it is mounted
+	// without http.StripPrefix, such as "/api/v1/auth" in
+	//
+	//	mux.Handle("/api/v1/auth/", h)
+	//
+	// It starts with a slash and does not end with one; New panics
+	// otherwise. The Handler then serves Prefix+"/login" and so on itself,
+	// as if behind http.StripPrefix(Prefix, …) but without the copy of the
+	// request that StripPrefix makes, and answers a request outside Prefix
+	// with http.NotFound as StripPrefix would. Observe and Routes still
+	// name the routes without it.
+	Prefix string
 }
 
 // Handler serves the JSON API of CONTRACT §3 on paths relative to where it
@@ -47,11 +62,25 @@ type Handler struct {
 	clientIP func(*http.Request) string
 	observe  func(pattern string, status int, elapsed time.Duration)
 	cookies  *Cookies
+	prefix   string
+	// exact holds the routes without wildcards by path (relative to the
+	// prefix), so that most requests skip the mux's search and locking.
+	exact map[string][]exactRoute
+}
+
+// exactRoute is a route of Handler.exact.
+type exactRoute struct {
+	method  string
+	handler http.Handler
 }
 
 // New returns a Handler serving a's flows.
 func New(a *fullauth.Auth, opts Options) *Handler {
-	h := &Handler{auth: a, mux: http.NewServeMux(), routed: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes, clientIP: opts.ClientIP, observe: opts.Observe, cookies: opts.Cookies}
+	if p := opts.Prefix; p != "" && (p[0] != '/' || p[len(p)-1] == '/') {
+		panic(fmt.Sprintf("authhttp: Options.Prefix %q must start with \"/\" and not end with \"/\"", p))
+	}
+	h := &Handler{auth: a, mux: http.NewServeMux(), routed: http.NewServeMux(), log: a.Logger("http"), maxBody: opts.MaxBodyBytes,
+		clientIP: opts.ClientIP, observe: opts.Observe, cookies: opts.Cookies, prefix: opts.Prefix, exact: map[string][]exactRoute{}}
 	if h.cookies != nil && !opts.CSRF {
 		h.log.Warn("CookieBackend is in use but CSRFMiddleware is not wired on this app; cookie-based sessions are exposed to CSRF. " +
 			"Wrap the handler with authhttp.NewCSRF(...).Middleware and set Options.CSRF.")
@@ -75,8 +104,15 @@ func New(a *fullauth.Auth, opts Options) *Handler {
 			handler = h.RequireSuperuser(handler)
 		}
 		handler = h.observed(rt.pattern, handler)
-		h.mux.Handle(rt.pattern, handler)
-		h.routed.Handle(rt.pattern, handler)
+		method, p, _ := cutPattern(rt.pattern)
+		if !strings.Contains(p, "{") {
+			h.exact[p] = append(h.exact[p], exactRoute{method, handler})
+		}
+		// The mux sees the whole path; the prefix is escaped so that the
+		// pattern parser reads it as literal text.
+		pattern := method + " " + (&url.URL{Path: h.prefix}).EscapedPath() + p
+		h.mux.Handle(pattern, handler)
+		h.routed.Handle(pattern, handler)
 	}
 	h.mux.HandleFunc("/", h.notRouted)
 	return h
@@ -85,13 +121,49 @@ func New(a *fullauth.Auth, opts Options) *Handler {
 // ServeHTTP serves the API. Paths and methods it doesn't serve get a JSON
 // 404 or 405 like every other error.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if h.prefix != "" {
+		// The test of http.StripPrefix, which Prefix stands in for, except
+		// that "/authx" is not under "/auth".
+		var ok bool
+		p, ok = strings.CutPrefix(p, h.prefix)
+		if !ok || p != "" && p[0] != '/' || r.URL.RawPath != "" && !strings.HasPrefix(r.URL.RawPath, h.prefix) {
+			http.NotFound(w, r)
+			return
+		}
+	}
 	// An unclean path would get the mux's redirect, which points outside
 	// the prefix the handler is mounted under; no route has one anyway.
-	if p := r.URL.Path; p == "" || path.Clean(p) != p {
+	if p == "" || path.Clean(p) != p {
 		writeDetail(w, http.StatusNotFound, "Not Found")
 		return
 	}
+	// The mux would pick the same route: nothing is more specific than a
+	// literal path with its method, and a GET route answers HEAD unless
+	// there is a HEAD route. An escaped path is left to the mux, which
+	// matches it segment by segment.
+	if r.URL.RawPath == "" {
+		if routes := h.exact[p]; routes != nil {
+			if next := findMethod(routes, r.Method); next != nil {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+	}
 	h.mux.ServeHTTP(w, r)
+}
+
+// findMethod returns the handler of routes for method, or nil.
+func findMethod(routes []exactRoute, method string) http.Handler {
+	for _, rt := range routes {
+		if rt.method == method {
+			return rt.handler
+		}
+	}
+	if method == http.MethodHead {
+		return findMethod(routes, http.MethodGet)
+	}
+	return nil
 }
 
 // notRouted is the catch-all route: it answers a request no route matches

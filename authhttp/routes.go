@@ -53,7 +53,7 @@ type UserJSON struct {
 
 // userJSON renders u with its roles as stored now.
 func (h *Handler) userJSON(r *http.Request, u *fullauth.User) (*UserJSON, error) {
-	roles, err := h.auth.Roles(r.Context(), u.ID)
+	roles, err := h.auth.UserRoles(r.Context(), u)
 	if err != nil {
 		return nil, err
 	}
@@ -76,11 +76,11 @@ func NewUserJSON(u *fullauth.User, roles []string) *UserJSON {
 
 // respondUser answers with the user JSON of u.
 func (h *Handler) respondUser(w http.ResponseWriter, r *http.Request, status int, u *fullauth.User) error {
-	out, err := h.userJSON(r, u)
+	roles, err := h.auth.UserRoles(r.Context(), u)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, out)
+	writeBody(w, status, appendUserJSON(nil, u, roles))
 	return nil
 }
 

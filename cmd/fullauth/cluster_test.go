@@ -204,6 +204,54 @@ func TestInstancesShareState(t *testing.T) {
 		}
 	})
 
+	t.Run("profile and role changes on one instance show on the others at once", func(t *testing.T) {
+		// Each instance caches users it authenticated; a change through
+		// any instance must still show on the very next request elsewhere.
+		lookup := func(k string) (string, bool) {
+			v, ok := env[k]
+			return v, ok
+		}
+		var out, errs bytes.Buffer
+		if err := runCreateSuperuser(t.Context(), []string{"--email", "root@example.com", "--password", "correct-horse-battery"}, lookup, &out, &errs); err != nil {
+			t.Fatalf("createsuperuser: %v: %s", err, errs.String())
+		}
+		root, _ := login(a, "root@example.com")
+		signup("cached@example.com")
+		access, _ := login(b, "cached@example.com")
+		me := func(p *process) map[string]any {
+			t.Helper()
+			code, body := p.call(t, "GET", api+"/me", access, nil)
+			if code != http.StatusOK {
+				t.Fatalf("me = %d %v", code, body)
+			}
+			return body
+		}
+		for _, p := range procs {
+			me(p) // every instance has the user cached now
+		}
+		if code, body := a.call(t, "PATCH", api+"/me", access, map[string]any{"display_name": "Cached"}); code != http.StatusOK {
+			t.Fatalf("PATCH /me on A = %d %v", code, body)
+		}
+		id := str(me(a), "id")
+		for i, p := range procs {
+			if got := str(me(p), "display_name"); got != "Cached" {
+				t.Errorf("display_name on instance %d right after PATCH on A = %q, want Cached", i, got)
+			}
+		}
+		for _, step := range []struct {
+			path, want string
+		}{{"/admin/assign-role", "[editor]"}, {"/admin/remove-role", "[]"}} {
+			if code, body := c.call(t, "POST", api+step.path, root, map[string]string{"user_id": id, "role": "editor"}); code/100 != 2 {
+				t.Fatalf("%s on C = %d %v", step.path, code, body)
+			}
+			for i, p := range procs {
+				if got := fmt.Sprint(me(p)["roles"]); got != step.want {
+					t.Errorf("roles on instance %d right after %s on C = %s, want %s", i, step.path, got, step.want)
+				}
+			}
+		}
+	})
+
 	t.Run("parallel guesses across instances are capped at MAX_LOGIN_ATTEMPTS", func(t *testing.T) {
 		email := "lockout@example.com"
 		signup(email)

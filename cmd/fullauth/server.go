@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -107,7 +108,7 @@ func configErrorOf(err error) error {
 func routes(c *components, b browserSettings, db pinger, log *slog.Logger) (http.Handler, error) {
 	cfg := c.auth.Config()
 	prefix := cfg.AuthPath()
-	opts := authhttp.Options{Observe: c.metrics.Observe}
+	opts := authhttp.Options{Observe: c.metrics.Observe, Prefix: prefix}
 	var csrf *authhttp.CSRF
 	if b.cookies {
 		var err error
@@ -135,7 +136,7 @@ func routes(c *components, b browserSettings, db pinger, log *slog.Logger) (http
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle(prefix+"/", http.StripPrefix(prefix, api))
+	mux.Handle(prefix+"/", api)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -176,7 +177,7 @@ func routes(c *components, b browserSettings, db pinger, log *slog.Logger) (http
 	// Outermost first: security headers on every answer; CORS, so that
 	// the browser lets a frontend read even the refusals; the global rate
 	// limit; CSRF.
-	var h http.Handler = mux
+	var h http.Handler = apiFirst(prefix, api, mux)
 	if csrf != nil {
 		h = csrf.Middleware(h)
 	}
@@ -198,6 +199,21 @@ func routes(c *components, b browserSettings, db pinger, log *slog.Logger) (http
 		h = cors.Middleware(h)
 	}
 	return authhttp.SecureHeaders(authhttp.SecureHeadersConfig{})(h), nil
+}
+
+// apiFirst sends requests that mux would route to api under prefix
+// straight to api, sparing them the mux's search and locking; the others
+// go to mux. The requests it takes have a clean path, which mux would not
+// redirect, and no escaped form, which mux would match segment by segment.
+func apiFirst(prefix string, api, mux http.Handler) http.Handler {
+	root := prefix + "/"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; strings.HasPrefix(p, root) && r.URL.RawPath == "" && path.Clean(p) == p {
+			api.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // pinger is what /readyz checks.

@@ -11,6 +11,7 @@ package metrics
 
 import (
 	"bytes"
+	"maps"
 	"net/http"
 	"runtime"
 	"slices"
@@ -18,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -66,71 +68,100 @@ var processStart = time.Now()
 
 // Registry holds the counters. Its methods are safe for concurrent use.
 // Build it with [New].
+//
+// Observe runs on every API request, so it takes no lock once a route and
+// status have been seen: the counters are atomic, and the maps leading to
+// them are replaced, never changed, when a new route or status appears.
 type Registry struct {
 	version string
 
-	mu        sync.Mutex
-	requests  map[requestKey]uint64
-	durations map[string]*histogram
-	logins    [numOutcomes]uint64
-	refreshes [numOutcomes]uint64
-	limited   map[string]uint64
-	lockouts  uint64
+	mu        sync.Mutex // serialises replacing routes and route.statuses
+	routes    atomic.Pointer[map[string]*route]
+	logins    [numOutcomes]atomic.Uint64
+	refreshes [numOutcomes]atomic.Uint64
+	lockouts  atomic.Uint64
 }
 
-type requestKey struct {
-	route  string
-	status int
-}
-
-// histogram counts observations per bucket (not cumulated; the last one
-// is above every bound) with their sum.
-type histogram struct {
-	counts   [len(buckets) + 1]uint64
-	sumNanos int64
+// route holds the counters of one route pattern.
+type route struct {
+	// counts are per bucket (not cumulated; the last one is above every
+	// bound), sumNanos their sum.
+	counts   [len(buckets) + 1]atomic.Uint64
+	sumNanos atomic.Int64
+	limited  atomic.Uint64
+	statuses atomic.Pointer[map[int]*atomic.Uint64]
 }
 
 // New returns an empty Registry; version is reported by fullauth_build_info.
 func New(version string) *Registry {
-	return &Registry{
-		version:   version,
-		requests:  map[requestKey]uint64{},
-		durations: map[string]*histogram{},
-		limited:   map[string]uint64{},
-	}
+	r := &Registry{version: version}
+	r.routes.Store(&map[string]*route{})
+	return r
 }
 
 // Observe records one answered request: its route pattern ("POST /login"),
 // status and duration. It fits authhttp.Options.Observe.
 func (r *Registry) Observe(pattern string, status int, elapsed time.Duration) {
 	elapsed = max(elapsed, 0)
-	bucket := sort.SearchFloat64s(buckets[:], elapsed.Seconds())
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.requests[requestKey{pattern, status}]++
-	h := r.durations[pattern]
-	if h == nil {
-		h = new(histogram)
-		r.durations[pattern] = h
+	rt := r.route(pattern)
+	if n := (*rt.statuses.Load())[status]; n != nil {
+		n.Add(1)
+	} else {
+		r.addStatus(rt, status)
 	}
-	h.counts[bucket]++
-	h.sumNanos += int64(elapsed)
+	rt.counts[sort.SearchFloat64s(buckets[:], elapsed.Seconds())].Add(1)
+	rt.sumNanos.Add(int64(elapsed))
 	switch pattern {
 	case loginRoute:
-		r.logins[outcome(status)]++
+		r.logins[outcome(status)].Add(1)
 	case refreshRoute:
-		r.refreshes[outcome(status)]++
+		r.refreshes[outcome(status)].Add(1)
 	}
 	if status == http.StatusTooManyRequests {
-		r.limited[pattern]++
+		rt.limited.Add(1)
 	}
+}
+
+// route returns the counters of pattern, adding them on first sight.
+func (r *Registry) route(pattern string) *route {
+	if rt := (*r.routes.Load())[pattern]; rt != nil {
+		return rt
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := *r.routes.Load()
+	if rt := old[pattern]; rt != nil {
+		return rt
+	}
+	rt := new(route)
+	rt.statuses.Store(&map[int]*atomic.Uint64{})
+	routes := maps.Clone(old)
+	routes[pattern] = rt
+	r.routes.Store(&routes)
+	return rt
+}
+
+// addStatus counts the first request of rt with status, unless another
+// goroutine got there first. A status appears with its first count, so a
+// scrape never shows a zero.
+func (r *Registry) addStatus(rt *route, status int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	old := *rt.statuses.Load()
+	if n := old[status]; n != nil {
+		n.Add(1)
+		return
+	}
+	n := new(atomic.Uint64)
+	n.Store(1)
+	statuses := maps.Clone(old)
+	statuses[status] = n
+	rt.statuses.Store(&statuses)
 }
 
 // Lockout records that failed logins locked an identifier.
 func (r *Registry) Lockout() {
-	r.mu.Lock()
-	r.lockouts++
-	r.mu.Unlock()
+	r.lockouts.Add(1)
 }
 
 // Handler serves the metrics in the Prometheus text format.
@@ -151,7 +182,8 @@ func (r *Registry) Handler() http.Handler {
 	})
 }
 
-// snapshot is a copy of the counters, taken under the lock.
+// snapshot is a copy of the counters. Requests that are being recorded
+// while it is taken may show in some counters and not yet in others.
 type snapshot struct {
 	requests  []requestCount
 	durations []routeHistogram
@@ -162,13 +194,17 @@ type snapshot struct {
 }
 
 type requestCount struct {
-	requestKey
-	n uint64
+	route  string
+	status int
+	n      uint64
 }
 
+// routeHistogram is a route's histogram: counts per bucket (not
+// cumulated) and their sum.
 type routeHistogram struct {
-	route string
-	h     histogram
+	route    string
+	counts   [len(buckets) + 1]uint64
+	sumNanos int64
 }
 
 type routeCount struct {
@@ -177,21 +213,29 @@ type routeCount struct {
 }
 
 func (r *Registry) snapshot() snapshot {
-	r.mu.Lock()
-	s := snapshot{logins: r.logins, refreshes: r.refreshes, lockouts: r.lockouts}
-	s.requests = make([]requestCount, 0, len(r.requests))
-	for k, n := range r.requests {
-		s.requests = append(s.requests, requestCount{k, n})
+	s := snapshot{lockouts: r.lockouts.Load()}
+	for i := range numOutcomes {
+		s.logins[i] = r.logins[i].Load()
+		s.refreshes[i] = r.refreshes[i].Load()
 	}
-	s.durations = make([]routeHistogram, 0, len(r.durations))
-	for route, h := range r.durations {
-		s.durations = append(s.durations, routeHistogram{route, *h})
+	for name, rt := range *r.routes.Load() {
+		for status, n := range *rt.statuses.Load() {
+			s.requests = append(s.requests, requestCount{name, status, n.Load()})
+		}
+		h := routeHistogram{route: name, sumNanos: rt.sumNanos.Load()}
+		var total uint64
+		for i := range h.counts {
+			h.counts[i] = rt.counts[i].Load()
+			total += h.counts[i]
+		}
+		// A route just added has no observation yet; it shows once it has.
+		if total > 0 {
+			s.durations = append(s.durations, h)
+		}
+		if n := rt.limited.Load(); n > 0 {
+			s.limited = append(s.limited, routeCount{name, n})
+		}
 	}
-	s.limited = make([]routeCount, 0, len(r.limited))
-	for route, n := range r.limited {
-		s.limited = append(s.limited, routeCount{route, n})
-	}
-	r.mu.Unlock()
 
 	slices.SortFunc(s.requests, func(a, b requestCount) int {
 		if c := strings.Compare(a.route, b.route); c != 0 {
@@ -216,12 +260,12 @@ func (r *Registry) text() []byte {
 	for _, d := range s.durations {
 		var cum uint64
 		for i, bound := range buckets {
-			cum += d.h.counts[i]
+			cum += d.counts[i]
 			sample(&b, "fullauth_http_request_duration_seconds_bucket", count(cum), "route", d.route, "le", formatFloat(bound))
 		}
-		cum += d.h.counts[len(buckets)]
+		cum += d.counts[len(buckets)]
 		sample(&b, "fullauth_http_request_duration_seconds_bucket", count(cum), "route", d.route, "le", "+Inf")
-		sample(&b, "fullauth_http_request_duration_seconds_sum", formatFloat(time.Duration(d.h.sumNanos).Seconds()), "route", d.route)
+		sample(&b, "fullauth_http_request_duration_seconds_sum", formatFloat(time.Duration(d.sumNanos).Seconds()), "route", d.route)
 		sample(&b, "fullauth_http_request_duration_seconds_count", count(cum), "route", d.route)
 	}
 

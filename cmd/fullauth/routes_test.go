@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fullauth/fullauth"
+	"github.com/fullauth/fullauth/authhttp"
+	"github.com/fullauth/fullauth/memstore"
+)
+
+// routes() sends API requests to the handler without the server's mux (see
+// apiFirst). It must answer them as the plain composition does: the API
+// behind http.StripPrefix in the mux, with its redirects for unclean paths.
+func TestAPIRoutingMatchesMux(t *testing.T) {
+	inTempDir(t)
+	s, err := loadSettings(func(k string) (string, bool) {
+		return testSecret, k == "FULLAUTH_SECRET_KEY"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	discard := slog.New(slog.DiscardHandler)
+	c, err := build(s, memstore.New(), discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.notifier.Close(context.Background())
+	got, err := routes(c, s.browser, downDB{}, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := c.auth.Config().AuthPath()
+	mux := http.NewServeMux()
+	mux.Handle(prefix+"/", http.StripPrefix(prefix, authhttp.New(c.auth, authhttp.Options{})))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"detail": "Not Found"})
+	})
+	want := authhttp.SecureHeaders(authhttp.SecureHeadersConfig{})(mux)
+
+	ctx := context.Background()
+	if _, err := c.auth.Register(ctx, "ada@example.com", "correct-horse-battery"); err != nil {
+		t.Fatal(err)
+	}
+	_, pair, err := c.auth.Login(ctx, "ada@example.com", "correct-horse-battery", fullauth.ClientInfo{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, target string }{
+		{"GET", prefix + "/me"},
+		{"HEAD", prefix + "/me"},
+		{"PUT", prefix + "/me"},
+		{"CONNECT", prefix + "/me"},
+		{"GET", prefix + "/login"},
+		{"POST", prefix + "/refresh"},
+		{"GET", prefix + "/nope"},
+		{"GET", prefix},
+		{"GET", prefix + "/"},
+		{"GET", prefix + "/me/"},
+		{"GET", prefix + "//me"},
+		{"GET", prefix + "/login/../me"},
+		{"GET", prefix + "/login/../me?x=1"},
+		{"GET", prefix + "/./me"},
+		{"GET", prefix + "/m%65"},
+		{"GET", prefix + "/me%2Fverified"},
+		{"GET", "/api/v1/%61uth/me"},
+		{"GET", "/api%2Fv1/auth/me"},
+		{"GET", "/api/v1/../v1/auth/me"},
+		{"GET", prefix + "x/me"},
+		{"GET", "/nope"},
+	} {
+		serve := func(h http.Handler) *httptest.ResponseRecorder {
+			req := httptest.NewRequest(tc.method, tc.target, strings.NewReader(`{"refresh_token":""}`))
+			req.Header.Set("Authorization", "Bearer "+pair.AccessToken)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		g, w := serve(got), serve(want)
+		name := tc.method + " " + tc.target
+		if g.Code != w.Code || g.Body.String() != w.Body.String() {
+			t.Errorf("%s = %d %s, want %d %s", name, g.Code, g.Body, w.Code, w.Body)
+		}
+		if !equalHeaders(g.Header(), w.Header()) {
+			t.Errorf("%s headers = %v, want %v", name, g.Header(), w.Header())
+		}
+	}
+}
+
+func equalHeaders(a, b http.Header) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
+}

@@ -366,21 +366,39 @@ func (a *Auth) accessClaims(ctx context.Context, raw string, now time.Time) (*to
 // loads its user, who must exist and be active. Every failure is
 // ErrInvalidToken, except ErrUnavailable when revocation state can't be read.
 //
-// With the user cache on (Config.UserCacheTTL), the user and their roles
-// come from the cache when the generation read with the revocation state
-// matches the cached one, and from the store otherwise; [Auth.UserRoles]
-// then returns the roles loaded with the user.
+// With the user cache on (Config.UserCacheTTL), a token seen recently is
+// not verified again and its user and roles come from the cache, as long
+// as the user's generation, read with the revocation state (which is read
+// on every request), still matches; [Auth.UserRoles] then returns the
+// roles loaded with the user. The claims' Roles and Extra may be shared
+// with other requests: don't modify them.
 func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Claims, error) {
 	now := time.Now()
+	if a.users != nil {
+		if e := a.users.get(raw, now); e != nil {
+			gen, err := a.checkRevoked(ctx, e.claims)
+			if err != nil {
+				return nil, nil, err
+			}
+			c := *e.claims
+			if gen != nil && string(gen) == e.gen {
+				u := e.user
+				return &u, &c, nil
+			}
+			return a.loadUser(ctx, raw, &c, gen, now)
+		}
+	}
 	c, gen, err := a.accessClaims(ctx, raw, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	if gen != nil {
-		if u, ok := a.users.get(c.Subject, gen, now); ok {
-			return u, c, nil
-		}
-	}
+	return a.loadUser(ctx, raw, c, gen, now)
+}
+
+// loadUser finishes Authenticate from the store: it loads the subject of
+// the verified token raw, and with the cache on caches it with c under
+// gen, the generation read before the store was.
+func (a *Auth) loadUser(ctx context.Context, raw string, c *token.Claims, gen []byte, now time.Time) (*User, *token.Claims, error) {
 	u, err := a.store.User(ctx, c.Subject)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
@@ -392,18 +410,18 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Clai
 		return nil, nil, ErrInvalidToken
 	}
 	if a.users != nil {
-		if err := a.cacheUser(ctx, u, gen, now); err != nil {
+		if err := a.cacheUser(ctx, raw, c, u, gen, now); err != nil {
 			return nil, nil, err
 		}
 	}
 	return u, c, nil
 }
 
-// cacheUser loads u's roles onto u and caches both under gen, the
-// generation read before the store was. When the KV held no generation it
-// sets a fresh one first, and caches nothing if another request or a
-// change got there first: the user just read might predate that change.
-func (a *Auth) cacheUser(ctx context.Context, u *User, gen []byte, now time.Time) error {
+// cacheUser loads u's roles onto u and caches them with the token raw and
+// its claims c under gen. When the KV held no generation it sets a fresh
+// one first, and caches nothing if another request or a change got there
+// first: the user just read might predate that change.
+func (a *Auth) cacheUser(ctx context.Context, raw string, c *token.Claims, u *User, gen []byte, now time.Time) error {
 	roles, err := a.userRoles(ctx, u.ID)
 	if err != nil {
 		return err
@@ -419,7 +437,14 @@ func (a *Auth) cacheUser(ctx context.Context, u *User, gen []byte, now time.Time
 			return nil
 		}
 	}
-	a.users.put(u, gen, now)
+	claims := *c
+	a.users.put(raw, &cachedAuth{
+		claims:  &claims,
+		expires: time.Unix(c.ExpiresAt, 0).Add(a.leeway),
+		gen:     string(gen),
+		loaded:  now,
+		user:    *u,
+	})
 	return nil
 }
 

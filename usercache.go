@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"sync"
 	"time"
+
+	"github.com/fullauth/fullauth/token"
 )
 
 // keyUserGen + user id holds the user's generation: a random value that
@@ -15,80 +17,84 @@ const keyUserGen = "user-gen:"
 const defaultUserCacheTTL = time.Second
 
 // userCacheSize bounds the cache. Entries live for a second by default, so
-// this is the number of distinct users served within that second before
-// the cache starts forgetting some early.
+// this is the number of distinct access tokens served within that second
+// before the cache starts forgetting some early.
 const userCacheSize = 16384
 
-// userCache keeps users (with their roles) that Authenticate loaded, so a
-// burst of requests from one user reads the store once. Each entry carries
-// the generation the KV held for the user when it was loaded. Authenticate
-// reads the current generation in the same KV round trip as the revocation
-// check and uses an entry only when the generations match, so a change
-// made through any Auth sharing the KV is seen by the next request on
-// every instance. The age limit bounds how long a change made around the
-// Auth (SQL by hand, another program on the same database) can go unseen.
+// userCache keeps, per access token that Authenticate accepted, the
+// token's verified claims and the user (with their roles) it loaded, so a
+// burst of requests with one token verifies it once and reads the store
+// once. Each entry carries the generation the KV held for the user when it
+// was loaded. Authenticate still reads the revocation state on every
+// request, and the user's current generation in the same KV round trip,
+// and uses the cached user only when the generations match: a change made
+// through any Auth sharing the KV is seen by the next request on every
+// instance. The age limit bounds how long a change made around the Auth
+// (SQL by hand, another program on the same database) can go unseen.
+//
+// Only tokens that passed verification are ever entries, and an entry is
+// used only for the exact token text it was made for, until the token
+// expires.
 type userCache struct {
 	maxAge time.Duration
 
 	mu      sync.RWMutex
-	entries map[string]*cachedUser
+	entries map[string]*cachedAuth // by access token
 }
 
-type cachedUser struct {
-	gen    string
-	loaded time.Time
-	user   User // roles set
+// cachedAuth is what one access token authenticated.
+type cachedAuth struct {
+	claims  *token.Claims // shared by the requests that use the entry; read-only
+	expires time.Time     // when the token's exp (with leeway) ends it
+	gen     string
+	loaded  time.Time
+	user    User // roles set
 }
 
 func newUserCache(maxAge time.Duration) *userCache {
-	return &userCache{maxAge: maxAge, entries: make(map[string]*cachedUser)}
+	return &userCache{maxAge: maxAge, entries: make(map[string]*cachedAuth)}
 }
 
-// get returns a copy of the user cached under id with generation gen, if
-// it is younger than the age limit.
-func (c *userCache) get(id string, gen []byte, now time.Time) (*User, bool) {
+// get returns the entry of raw if it is younger than the age limit and its
+// token has not expired.
+func (c *userCache) get(raw string, now time.Time) *cachedAuth {
 	c.mu.RLock()
-	e := c.entries[id]
+	e := c.entries[raw]
 	c.mu.RUnlock()
-	if e == nil || e.gen != string(gen) || now.Sub(e.loaded) >= c.maxAge {
-		return nil, false
+	if e == nil || !e.usable(now, c.maxAge) {
+		return nil
 	}
-	u := e.user
-	return &u, true
+	return e
 }
 
-// put caches a copy of u under generation gen.
-func (c *userCache) put(u *User, gen []byte, now time.Time) {
-	e := &cachedUser{gen: string(gen), loaded: now, user: *u}
+func (e *cachedAuth) usable(now time.Time, maxAge time.Duration) bool {
+	return now.Sub(e.loaded) < maxAge && now.Before(e.expires)
+}
+
+// put caches e for the token raw.
+func (c *userCache) put(raw string, e *cachedAuth) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.entries[u.ID]; !ok && len(c.entries) >= userCacheSize {
-		c.evict(now)
+	if _, ok := c.entries[raw]; !ok && len(c.entries) >= userCacheSize {
+		c.evict(e.loaded)
 	}
-	c.entries[u.ID] = e
+	c.entries[raw] = e
 }
 
-// evict makes room: it drops the expired entries, or if none has expired,
+// evict makes room: it drops the entries no longer usable, or if none is,
 // an arbitrary eighth (map iteration order is random). The caller holds mu.
 func (c *userCache) evict(now time.Time) {
-	for id, e := range c.entries {
-		if now.Sub(e.loaded) >= c.maxAge {
-			delete(c.entries, id)
+	for raw, e := range c.entries {
+		if !e.usable(now, c.maxAge) {
+			delete(c.entries, raw)
 		}
 	}
-	for id := range c.entries {
+	for raw := range c.entries {
 		if len(c.entries) < userCacheSize*7/8 {
 			break
 		}
-		delete(c.entries, id)
+		delete(c.entries, raw)
 	}
-}
-
-// forget drops the user's entry.
-func (c *userCache) forget(id string) {
-	c.mu.Lock()
-	delete(c.entries, id)
-	c.mu.Unlock()
 }
 
 // newGeneration returns a fresh random generation value.
@@ -104,11 +110,8 @@ func newGeneration() []byte {
 // had cached. Without it such a change shows within Config.UserCacheTTL.
 //
 // It records a new generation even when this Auth's own cache is off, for
-// the instances whose cache is on.
+// the instances whose cache is on. It fails only when the KV does.
 func (a *Auth) UserChanged(ctx context.Context, userID string) error {
-	if a.users != nil {
-		a.users.forget(userID)
-	}
 	if err := a.kv.Set(ctx, keyUserGen+userID, newGeneration(), a.userGenTTL()); err != nil {
 		return unavailable("user generation", err)
 	}

@@ -12,32 +12,29 @@ import (
 func TestUserCacheEntryLife(t *testing.T) {
 	c := newUserCache(time.Second)
 	t0 := time.Unix(1_800_000_000, 0)
-	c.put(&User{ID: "u1", Email: "a@example.com"}, []byte("g1"), t0)
+	c.put("tok", &cachedAuth{
+		claims:  &token.Claims{Subject: "u1"},
+		expires: t0.Add(500 * time.Millisecond),
+		gen:     "g1",
+		loaded:  t0,
+		user:    User{ID: "u1", Email: "a@example.com"},
+	})
+	c.put("long", &cachedAuth{expires: t0.Add(time.Hour), loaded: t0})
 	tests := []struct {
-		name string
-		gen  string
-		at   time.Duration
-		hit  bool
+		name, raw string
+		at        time.Duration
+		hit       bool
 	}{
-		{"same generation, young", "g1", 999 * time.Millisecond, true},
-		{"same generation, at the age limit", "g1", time.Second, false},
-		{"other generation", "g2", 0, false},
-		{"no generation", "", 0, false},
+		{"young, token valid", "tok", 499 * time.Millisecond, true},
+		{"token expired", "tok", 500 * time.Millisecond, false},
+		{"young", "long", 999 * time.Millisecond, true},
+		{"at the age limit", "long", time.Second, false},
+		{"another token", "tok2", 0, false},
 	}
 	for _, tc := range tests {
-		u, ok := c.get("u1", []byte(tc.gen), t0.Add(tc.at))
-		if ok != tc.hit {
-			t.Errorf("%s: hit = %v, want %v", tc.name, ok, tc.hit)
+		if e := c.get(tc.raw, t0.Add(tc.at)); (e != nil) != tc.hit {
+			t.Errorf("%s: hit = %v, want %v", tc.name, e != nil, tc.hit)
 		}
-		if ok && u.Email != "a@example.com" {
-			t.Errorf("%s: email = %q", tc.name, u.Email)
-		}
-	}
-	// get hands out copies: changing one leaves the entry alone.
-	u, _ := c.get("u1", []byte("g1"), t0)
-	u.Email = "changed@example.com"
-	if again, _ := c.get("u1", []byte("g1"), t0); again.Email != "a@example.com" {
-		t.Errorf("cached email = %q after a caller changed its copy", again.Email)
 	}
 }
 
@@ -45,22 +42,34 @@ func TestUserCacheIsBounded(t *testing.T) {
 	c := newUserCache(time.Minute)
 	t0 := time.Unix(1_800_000_000, 0)
 	for i := range userCacheSize + 1000 {
-		c.put(&User{ID: strconv.Itoa(i)}, []byte("g"), t0)
+		c.put(strconv.Itoa(i), &cachedAuth{expires: t0.Add(time.Hour), loaded: t0})
 		if n := len(c.entries); n > userCacheSize {
 			t.Fatalf("entries = %d after %d puts, want at most %d", n, i+1, userCacheSize)
 		}
 	}
 }
 
-func TestUserCacheEvictsExpiredFirst(t *testing.T) {
+func TestUserCacheEvictsUnusableFirst(t *testing.T) {
 	c := newUserCache(time.Minute)
 	t0 := time.Unix(1_800_000_000, 0)
 	for i := range userCacheSize {
-		c.put(&User{ID: strconv.Itoa(i)}, []byte("g"), t0)
+		expires := t0.Add(time.Hour)
+		if i%2 == 0 {
+			expires = t0.Add(time.Second) // the token expires before the entry ages
+		}
+		c.put(strconv.Itoa(i), &cachedAuth{expires: expires, loaded: t0})
 	}
-	c.put(&User{ID: "late"}, []byte("g"), t0.Add(time.Minute))
+	// Past the tokens' expiry: half the entries go. Past the age limit: all.
+	c.put("later", &cachedAuth{expires: t0.Add(time.Hour), loaded: t0.Add(2 * time.Second)})
+	if n, want := len(c.entries), userCacheSize/2+1; n != want {
+		t.Errorf("entries after a put past half the tokens' expiry = %d, want %d", n, want)
+	}
+	for i := len(c.entries); i < userCacheSize; i++ {
+		c.put("fill"+strconv.Itoa(i), &cachedAuth{expires: t0.Add(time.Hour), loaded: t0})
+	}
+	c.put("last", &cachedAuth{expires: t0.Add(2 * time.Hour), loaded: t0.Add(time.Hour)})
 	if n := len(c.entries); n != 1 {
-		t.Errorf("entries after a put into a full cache of expired entries = %d, want 1", n)
+		t.Errorf("entries after a put past the age limit of all = %d, want 1", n)
 	}
 }
 

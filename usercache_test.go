@@ -7,9 +7,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/fullauth/fullauth"
 	"github.com/fullauth/fullauth/memstore"
+	"github.com/fullauth/fullauth/token"
 )
 
 // countingStore counts user reads and can act in the middle of one.
@@ -244,4 +246,55 @@ func TestUserCacheChangeDuringLoad(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A cached token is still checked against revocation on every request and
+// still expires.
+func TestUserCacheKeepsTokenChecks(t *testing.T) {
+	e, _ := newCacheEnv(t, func(c *fullauth.Config) {
+		c.UserCacheTTL = time.Hour
+		c.JWTLeeway = -1
+	})
+	u := e.mustRegister(t, "yan@example.com")
+	tests := []struct {
+		name   string
+		revoke func(t *testing.T, pair *fullauth.TokenPair)
+	}{
+		{"logout", func(t *testing.T, pair *fullauth.TokenPair) {
+			if err := e.auth.Logout(t.Context(), pair.AccessToken, pair.RefreshToken); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"password change", func(t *testing.T, pair *fullauth.TokenPair) {
+			caller := e.mustAuthenticate(t, pair.AccessToken)
+			if err := e.auth.ChangePassword(t.Context(), caller, goodPassword, goodPassword+"-2"); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.auth.ChangePassword(t.Context(), caller, goodPassword+"-2", goodPassword); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pair := e.mustLogin(t, "yan@example.com")
+			e.mustAuthenticate(t, pair.AccessToken) // cached
+			tc.revoke(t, pair)
+			e.mustReject(t, pair.AccessToken)
+		})
+	}
+	t.Run("expiry", func(t *testing.T) {
+		signer, err := token.NewSigner(token.HS256, []byte(testSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp := time.Now().Add(time.Second)
+		raw, err := signer.Sign(&token.Claims{Subject: u.ID, IssuedAt: time.Now().Unix(), ExpiresAt: exp.Unix(), ID: "short", Type: "access"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.mustAuthenticate(t, raw) // cached for an hour, unless the token ends first
+		time.Sleep(time.Until(time.Unix(exp.Unix(), 0)))
+		e.mustReject(t, raw)
+	})
 }

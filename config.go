@@ -78,12 +78,13 @@ type Config struct {
 
 	// DisableBlacklist stops checking revoked access tokens on requests.
 	DisableBlacklist bool // BLACKLIST_ENABLED=false
-	// UserCacheTTL is the longest Authenticate answers from a user (and
-	// roles) it loaded earlier instead of reading the store. A change made
-	// through any Auth sharing the KV shows on the next request regardless;
-	// the limit is for changes made around it. Default 1s; negative turns
-	// the cache off. It is off with DisableBlacklist, which skips the KV
-	// read that validates entries.
+	// UserCacheTTL is the longest Authenticate answers a repeated access
+	// token from what it verified and loaded earlier (claims, user, roles)
+	// instead of verifying it and reading the store; revocation is still
+	// checked on every request. A change made through any Auth sharing the
+	// KV shows on the next request regardless; the limit is for changes
+	// made around it. Default 1s; negative turns the cache off. It is off
+	// with DisableBlacklist, which skips the KV read that validates entries.
 	UserCacheTTL time.Duration // USER_CACHE_SECONDS (0 = off)
 
 	OAuthStateTTL        time.Duration // OAUTH_STATE_EXPIRE_SECONDS, default 300s

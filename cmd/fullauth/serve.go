@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"time"
 )
@@ -61,10 +62,17 @@ func runServe(ctx context.Context, args []string, lookup func(string) (string, b
 		migrations = strconv.Itoa(len(applied)) + " applied"
 	}
 
+	var procs, gc func(int) int
 	if _, set := lookup("GOMAXPROCS"); !set {
-		spare := newSpareP(runtime.GOMAXPROCS, time.Second)
-		defer spare.close()
-		s.cfg.HashBusy = spare.hashing
+		procs = runtime.GOMAXPROCS
+	}
+	if _, set := lookup("GOGC"); !set {
+		gc = debug.SetGCPercent
+	}
+	if procs != nil || gc != nil {
+		tune := newTuning(procs, gc, time.Second)
+		defer tune.close()
+		s.cfg.HashBusy = tune.hashingChanged
 	}
 	c, err := build(s, db.store, log)
 	if err != nil {

@@ -6,11 +6,15 @@
 #   bare     scripts/bare: GET /bare answers a ~160-byte JSON body, no auth (the baseline)
 #   memory   fullauth serve, FULLAUTH_DATABASE_URL=memory:
 #   sqlite   fullauth serve, FULLAUTH_DATABASE_URL=sqlite:<temp file>
+#   sqlite0  the same with the user cache off (FULLAUTH_USER_CACHE_SECONDS=0), own file
 #   refresh  fullauth serve, memory:, FULLAUTH_REFRESH_TOKEN_ROTATION=false (see (4))
 # registers users and logs in with curl, then drives each scenario with wrk for DURATION:
 #   (1) GET /bare                       bare, CONNS connections
 #   (2) GET /me, bearer token           memory, CONNS connections
 #   (3) GET /me, bearer token           sqlite, CONNS connections
+#   (3b) GET /me, bearer token          sqlite0, CONNS connections: every request reads the
+#       database, where (3) reads it about once a second (the cache age) and otherwise answers
+#       from the cache, validated by the user's generation in the KV; no target
 #   (4) POST /refresh                   refresh server, CONNS connections. Rotation makes a
 #       refresh token single-use, and wrk cannot chain one connection's answers into its next
 #       request, so this instance runs with rotation off: the same refresh token is presented
@@ -48,7 +52,7 @@
 #
 # Needs go, curl and wrk (Debian: `apt-get install -y wrk`). Loads loopback only; every
 # scenario is bounded by DURATION (wrk -d) and every wait by a timeout. With the defaults a
-# run takes about 1.5 minutes. Run from anywhere:  scripts/load.sh
+# run takes about 2 minutes. Run from anywhere:  scripts/load.sh
 #
 # URL_*, PID_*, ACCESS_*, REFRESH_* and MARK_* are set with printf -v and read with ${!name}:
 # shellcheck disable=SC2034,SC2154
@@ -184,8 +188,9 @@ echo "starting servers ..."
 start bare /bare "$TMP/bare" --addr "127.0.0.1:{PORT}"
 serve memory FULLAUTH_DATABASE_URL=memory:
 serve sqlite FULLAUTH_DATABASE_URL="sqlite:$TMP/bench.db"
+serve sqlite0 FULLAUTH_DATABASE_URL="sqlite:$TMP/bench0.db" FULLAUTH_USER_CACHE_SECONDS=0
 serve refresh FULLAUTH_DATABASE_URL=memory: FULLAUTH_REFRESH_TOKEN_ROTATION=false
-echo "  bare $URL_bare, memory $URL_memory, sqlite $URL_sqlite, refresh (memory, rotation off) $URL_refresh"
+echo "  bare $URL_bare, memory $URL_memory, sqlite $URL_sqlite, sqlite0 (cache off) $URL_sqlite0, refresh (memory, rotation off) $URL_refresh"
 echo "  route limits raised on every fullauth server: FULLAUTH_AUTH_RATE_LIMITS=$LIMITS"
 
 API=/api/v1/auth
@@ -196,7 +201,7 @@ post() { # url body -> prints the answer; fails on non-2xx
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p"; }
 
 echo "registering users and logging in ..."
-for name in memory sqlite refresh; do
+for name in memory sqlite sqlite0 refresh; do
 	url=URL_$name
 	post "${!url}$API/register" "{\"email\":\"bench@example.com\",\"password\":\"$PASSWORD\"}" >/dev/null ||
 		die "register on $name failed"
@@ -211,7 +216,7 @@ export URL_memory API PASSWORD
 seq 0 $((LOGIN_USERS - 1)) | xargs -P 8 -I{} sh -c \
 	'curl -fsS --max-time 60 -o /dev/null -H "Content-Type: application/json" -d "{\"email\":\"login{}@example.com\",\"password\":\"$PASSWORD\"}" "$URL_memory$API/register"' ||
 	die "registering the login users failed"
-for name in memory sqlite; do
+for name in memory sqlite sqlite0; do
 	url=URL_$name tok=ACCESS_$name
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer ${!tok}" "${!url}$API/me")
 	[[ $code == 200 ]] || die "GET /me on $name answered $code"
@@ -237,6 +242,7 @@ lua() { # name, then Lua lines
 lua bare ''
 lua me_memory "wrk.headers[\"Authorization\"] = \"Bearer $ACCESS_memory\""
 lua me_sqlite "wrk.headers[\"Authorization\"] = \"Bearer $ACCESS_sqlite\""
+lua me_sqlite0 "wrk.headers[\"Authorization\"] = \"Bearer $ACCESS_sqlite0\""
 lua refresh 'wrk.method = "POST"' 'wrk.headers["Content-Type"] = "application/json"' \
 	"wrk.body = '{\"refresh_token\":\"$REFRESH_refresh\"}'"
 # Thread t of n cycles through users t, t+n, t+2n, ... so that concurrent requests are
@@ -281,15 +287,17 @@ warmup() { # server url script
 	[[ $(secs "$WARMUP") == 0 ]] || run warmup "$1" "$2" "$3" "$CONNS" "$THREADS" "$WARMUP"
 }
 logmark() { wc -l <"$TMP/$1.log"; }
-MARK_memory=$(logmark memory) MARK_sqlite=$(logmark sqlite) MARK_refresh=$(logmark refresh)
+MARK_memory=$(logmark memory) MARK_sqlite=$(logmark sqlite) MARK_sqlite0=$(logmark sqlite0) MARK_refresh=$(logmark refresh)
 
-echo "running: 5 scenarios of $DURATION, then /me during logins ..."
+echo "running: 6 scenarios of $DURATION, then /me during logins ..."
 warmup bare "$URL_bare/bare" bare
 run bare bare "$URL_bare/bare" bare "$CONNS" "$THREADS" "$DURATION"
 warmup memory "$URL_memory$API/me" me_memory
 run me_memory memory "$URL_memory$API/me" me_memory "$CONNS" "$THREADS" "$DURATION"
 warmup sqlite "$URL_sqlite$API/me" me_sqlite
 run me_sqlite sqlite "$URL_sqlite$API/me" me_sqlite "$CONNS" "$THREADS" "$DURATION"
+warmup sqlite0 "$URL_sqlite0$API/me" me_sqlite0
+run me_sqlite0 sqlite0 "$URL_sqlite0$API/me" me_sqlite0 "$CONNS" "$THREADS" "$DURATION"
 warmup refresh "$URL_refresh$API/refresh" refresh
 run refresh refresh "$URL_refresh$API/refresh" refresh "$CONNS" "$THREADS" "$DURATION"
 run login memory "$URL_memory$API/login" login "$LOGIN_CONNS" "$THREADS" "$DURATION"
@@ -344,6 +352,7 @@ row() { # name label target-kind target-value
 row bare "(1) GET /bare (bare handler)" - -
 row me_memory "(2) GET /me, memory store" ratio 0.8
 row me_sqlite "(3) GET /me, SQLite" ratio 0.6
+row me_sqlite0 "(3b) GET /me, SQLite, user cache off" - -
 row refresh "(4) POST /refresh (rotation off), memory" - -
 row login "(5) POST /login (argon2id), memory" - -
 row me_during_login "(6) GET /me, memory, during $LOGIN_CONNS logins ($ME_CONNS c)" p99 20
@@ -354,7 +363,7 @@ echo "outside this run (and stolen by the hypervisor), in % of the machine; abov
 echo "connections: $CONNS for (1)-(4), $LOGIN_CONNS for logins, $ME_CONNS for (6); wrk threads $THREADS ((6): 1); each $DURATION."
 echo "route rate limits were raised (FULLAUTH_AUTH_RATE_LIMITS=$LIMITS) so that the load is not throttled."
 echo "(4) runs with FULLAUTH_REFRESH_TOKEN_ROTATION=false: one refresh token re-presented; the rotation write is not measured."
-for name in memory sqlite refresh; do
+for name in memory sqlite sqlite0 refresh; do
 	mark=MARK_$name
 	n=$(($(logmark "$name") - ${!mark}))
 	c=$(tail -n +"$((${!mark} + 1))" "$TMP/$name.log" | grep -c 'context canceled' || true)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/fullauth/fullauth"
 	"github.com/fullauth/fullauth/authhttp"
@@ -454,5 +456,35 @@ func TestSessionMetadataUsesClientIP(t *testing.T) {
 	rows, _ := x.store.RefreshTokenFamily(t.Context(), c.FamilyID)
 	if len(rows) != 1 || rows[0].IPAddress != "203.0.113.50" || rows[0].UserAgent != "agent/1.0" {
 		t.Errorf("session rows = %+v, want IP 203.0.113.50 and the user agent", rows)
+	}
+}
+
+// A client that goes away mid-request is no server error: the answer
+// nobody reads is recorded as 499, with no error log.
+func TestClientGoneIs499(t *testing.T) {
+	x := newAPI(t, nil)
+	x.signup("gone@example.com")
+	var logs strings.Builder
+	a, err := fullauth.New(x.store, fullauth.Config{
+		SecretKey: []byte("authhttp-test-secret-0123456789abcdef"),
+		Argon2:    password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
+		Logger:    slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var observed []int
+	h := authhttp.New(a, authhttp.Options{Observe: func(_ string, status int, _ time.Duration) { observed = append(observed, status) }})
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // the client is gone before the password is checked
+	req := httptest.NewRequestWithContext(ctx, "POST", "/login", strings.NewReader(`{"email":"gone@example.com","password":"correct-horse-battery"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 499 || !slices.Equal(observed, []int{499}) {
+		t.Errorf("login by a client that went away = %d (observed %v), want 499", rec.Code, observed)
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("logs hold an error:\n%s", logs.String())
 	}
 }

@@ -47,3 +47,22 @@ func ExampleNew() {
 	// {"detail":"Could not validate credentials"}
 	// hello ada@example.com
 }
+
+// Mount the API at a prefix it knows, without http.StripPrefix.
+func ExampleNew_prefix() {
+	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("change-me-to-32-or-more-random-bytes!!")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/auth/", authhttp.New(a, authhttp.Options{Prefix: "/api/v1/auth"}))
+
+	for _, path := range []string{"/api/v1/auth/me", "/api/v1/auth/nowhere"} {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		fmt.Println(rec.Code, strings.TrimSpace(rec.Body.String()))
+	}
+	// Output:
+	// 401 {"detail":"Could not validate credentials"}
+	// 404 {"detail":"Not Found"}
+}

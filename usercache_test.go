@@ -298,3 +298,41 @@ func TestUserCacheKeepsTokenChecks(t *testing.T) {
 		e.mustReject(t, raw)
 	})
 }
+
+// While requests with the same token keep the cache busy, each change is
+// seen by the first request after it returns: no request that loaded the
+// user before the change leaves it cached under the new generation.
+func TestUserCacheConcurrentChanges(t *testing.T) {
+	e, _ := newCacheEnv(t, func(c *fullauth.Config) { c.UserCacheTTL = time.Hour })
+	u := e.mustRegister(t, "zed@example.com")
+	pair := e.mustLogin(t, "zed@example.com")
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, _, err := e.auth.Authenticate(context.Background(), pair.AccessToken); err != nil {
+					t.Errorf("Authenticate: %v", err)
+					return
+				}
+			}
+		})
+	}
+	for i := range 200 {
+		name := fmt.Sprintf("name-%d", i)
+		if _, err := e.auth.UpdateProfile(t.Context(), u.ID, fullauth.ProfileUpdate{DisplayName: &name}); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.mustAuthenticate(t, pair.AccessToken).DisplayName; got != name {
+			t.Errorf("change %d: the next request saw display name %q, want %q", i, got, name)
+			break
+		}
+	}
+	close(stop)
+	wg.Wait()
+}

@@ -40,11 +40,25 @@ type body struct {
 	errs   []fieldError
 }
 
+// innermost unwraps w down to the writer net/http made. MaxBytesReader
+// tells that writer when the limit is hit, through a method only net/http's
+// own writer has, so that the connection is closed instead of the rest of
+// the body being read; a wrapper such as statusWriter would hide it.
+func innermost(w http.ResponseWriter) http.ResponseWriter {
+	for {
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return w
+		}
+		w = u.Unwrap()
+	}
+}
+
 // readBody reads the request body, at most h.maxBody bytes, as a JSON
 // object. An absent body is an error unless optional, in which case it
 // reads as {}.
 func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, optional bool) (*body, error) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	data, err := io.ReadAll(http.MaxBytesReader(innermost(w), r.Body, h.maxBody))
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

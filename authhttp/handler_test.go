@@ -488,3 +488,32 @@ func TestClientGoneIs499(t *testing.T) {
 		t.Errorf("logs hold an error:\n%s", logs.String())
 	}
 }
+
+// After refusing an oversized body the server closes the connection rather
+// than read the rest of it, also when the handler's answers are observed
+// (the status-recording writer must not hide the limit from net/http).
+func TestBodyLimitClosesTheConnection(t *testing.T) {
+	for _, observed := range []bool{false, true} {
+		a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("authhttp-test-secret-0123456789abcdef")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var opts authhttp.Options
+		if observed {
+			opts.Observe = func(string, int, time.Duration) {}
+		}
+		srv := httptest.NewServer(authhttp.New(a, opts))
+		// Just over the limit: net/http would read the rest and keep the
+		// connection if nobody told it the limit was hit.
+		big := `{"email":"a@example.com","password":"` + strings.Repeat("x", 70<<10) + `"}`
+		res, err := http.Post(srv.URL+"/register", "application/json", strings.NewReader(big))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 413 || !res.Close {
+			t.Errorf("observed=%v: oversized body = %d, Connection: close %v; want 413 and close", observed, res.StatusCode, res.Close)
+		}
+		srv.Close()
+	}
+}

@@ -17,9 +17,10 @@ import (
 	"github.com/fullauth/fullauth/password"
 )
 
-// A Handler with Options.Prefix answers every request as the same Handler
-// behind http.StripPrefix does, and reports the same routes to Observe.
-func TestPrefixActsAsStripPrefix(t *testing.T) {
+// newPrefixAuth returns an Auth on a memory store with ada@example.com
+// registered.
+func newPrefixAuth(t *testing.T) *fullauth.Auth {
+	t.Helper()
 	a, err := fullauth.New(memstore.New(), fullauth.Config{
 		SecretKey:        []byte("prefix-test-secret-0123456789abcdef"),
 		Argon2:           password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
@@ -28,10 +29,17 @@ func TestPrefixActsAsStripPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	if _, err := a.Register(ctx, "ada@example.com", "correct-horse-battery"); err != nil {
+	if _, err := a.Register(context.Background(), "ada@example.com", "correct-horse-battery"); err != nil {
 		t.Fatal(err)
 	}
+	return a
+}
+
+// A Handler with Options.Prefix answers every request as the same Handler
+// behind http.StripPrefix does, and reports the same routes to Observe.
+func TestPrefixActsAsStripPrefix(t *testing.T) {
+	a := newPrefixAuth(t)
+	ctx := context.Background()
 	_, pair, err := a.Login(ctx, "ada@example.com", "correct-horse-battery", fullauth.ClientInfo{})
 	if err != nil {
 		t.Fatal(err)
@@ -183,18 +191,8 @@ func TestEscapedPaths(t *testing.T) {
 
 // With Prefix, wildcard routes still read their path values.
 func TestPrefixPathValues(t *testing.T) {
-	a, err := fullauth.New(memstore.New(), fullauth.Config{
-		SecretKey:        []byte("prefix-test-secret-0123456789abcdef"),
-		Argon2:           password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
-		DisableRateLimit: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newPrefixAuth(t)
 	ctx := context.Background()
-	if _, err := a.Register(ctx, "ada@example.com", "correct-horse-battery"); err != nil {
-		t.Fatal(err)
-	}
 	login := func() string {
 		_, pair, err := a.Login(ctx, "ada@example.com", "correct-horse-battery", fullauth.ClientInfo{})
 		if err != nil {

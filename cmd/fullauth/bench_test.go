@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/fullauth/fullauth"
-	"github.com/fullauth/fullauth/memstore"
 )
 
 // The benchmarks below measure the server's handler stack per request,
@@ -63,23 +61,7 @@ func benchServe(b *testing.B, h http.Handler, req *http.Request) {
 }
 
 func BenchmarkServeMe(b *testing.B) {
-	b.Chdir(b.TempDir()) // no stray .env
-	s, err := loadSettings(func(k string) (string, bool) {
-		return testSecret, k == "FULLAUTH_SECRET_KEY"
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	discard := slog.New(slog.DiscardHandler)
-	c, err := build(s, memstore.New(), discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.notifier.Close(context.Background()) })
-	h, err := routes(c, s.browser, downDB{}, discard)
-	if err != nil {
-		b.Fatal(err)
-	}
+	c, h := memoryServer(b)
 	ctx := context.Background()
 	const email, pw = "bench@example.com", "correct-horse-battery"
 	if _, err := c.auth.Register(ctx, email, pw); err != nil {

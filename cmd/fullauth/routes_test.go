@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -11,30 +10,13 @@ import (
 
 	"github.com/fullauth/fullauth"
 	"github.com/fullauth/fullauth/authhttp"
-	"github.com/fullauth/fullauth/memstore"
 )
 
 // routes() sends API requests to the handler without the server's mux (see
 // apiFirst). It must answer them as the plain composition does: the API
 // behind http.StripPrefix in the mux, with its redirects for unclean paths.
 func TestAPIRoutingMatchesMux(t *testing.T) {
-	inTempDir(t)
-	s, err := loadSettings(func(k string) (string, bool) {
-		return testSecret, k == "FULLAUTH_SECRET_KEY"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	discard := slog.New(slog.DiscardHandler)
-	c, err := build(s, memstore.New(), discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.notifier.Close(context.Background())
-	got, err := routes(c, s.browser, downDB{}, discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, got := memoryServer(t)
 	prefix := c.auth.Config().AuthPath()
 	mux := http.NewServeMux()
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, authhttp.New(c.auth, authhttp.Options{})))

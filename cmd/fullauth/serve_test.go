@@ -198,24 +198,33 @@ func (downDB) PingContext(context.Context) error {
 	return errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
 }
 
-func TestReadyzNamesWhatIsDown(t *testing.T) {
-	inTempDir(t)
+// memoryServer builds the server's handler stack as serve does, on the
+// memory store with only a secret set and a database that never answers,
+// in an empty working directory (no stray .env).
+func memoryServer(tb testing.TB) (*components, http.Handler) {
+	tb.Helper()
+	tb.Chdir(tb.TempDir())
 	s, err := loadSettings(func(k string) (string, bool) {
-		return map[string]string{"FULLAUTH_SECRET_KEY": testSecret}[k], k == "FULLAUTH_SECRET_KEY"
+		return testSecret, k == "FULLAUTH_SECRET_KEY"
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	discard := slog.New(slog.DiscardHandler)
 	c, err := build(s, memstore.New(), discard)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer c.notifier.Close(context.Background())
+	tb.Cleanup(func() { c.notifier.Close(context.Background()) })
 	h, err := routes(c, s.browser, downDB{}, discard)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return c, h
+}
+
+func TestReadyzNamesWhatIsDown(t *testing.T) {
+	_, h := memoryServer(t)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
 	want := `{"checks":{"database":"dial tcp 127.0.0.1:5432: connect: connection refused"},"detail":"database unavailable"}` + "\n"

@@ -277,14 +277,14 @@ func (a *Auth) consume(ctx context.Context, raw string, c *token.Claims) error {
 // checkRevoked looks up, in one KV round trip, whether the access token c
 // was revoked: by itself (logout), with its session, or with every token of
 // its user issued before a password change. A KV failure fails closed.
-// With the user cache on, the same round trip reads the user's generation,
-// which it returns (nil when the KV holds none).
-func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims) (gen []byte, err error) {
+// With withGen, the same round trip reads the user's generation for the
+// user cache, which it returns (nil when the KV holds none).
+func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims, withGen bool) (gen []byte, err error) {
 	if a.cfg.DisableBlacklist {
 		return nil, nil
 	}
 	var buf [4]string
-	vals, err := a.kv.Get(ctx, revocationKeys(buf[:0], c, a.users != nil)...)
+	vals, err := a.kv.Get(ctx, revocationKeys(buf[:0], c, withGen)...)
 	if err != nil {
 		a.logs.named("blacklist").ErrorContext(ctx, "revocation check failed; refusing the token", "err", err)
 		return nil, unavailable("revocation check", err)
@@ -298,7 +298,7 @@ func (a *Auth) checkRevoked(ctx context.Context, c *token.Claims) (gen []byte, e
 			return nil, ErrInvalidToken
 		}
 	}
-	if a.users != nil {
+	if withGen {
 		gen = vals[3]
 	}
 	return gen, nil
@@ -340,18 +340,18 @@ func revocationKeys(dst []string, c *token.Claims, gen bool) []string {
 // type, no purpose, not revoked. It touches no store: resource servers that
 // trust the token's claims can stop here.
 func (a *Auth) AccessClaims(ctx context.Context, raw string) (*token.Claims, error) {
-	c, _, err := a.accessClaims(ctx, raw, time.Now())
+	c, _, err := a.accessClaims(ctx, raw, time.Now(), false)
 	return c, err
 }
 
-// accessClaims is AccessClaims, also returning the user's generation read
-// with the revocation state (see checkRevoked).
-func (a *Auth) accessClaims(ctx context.Context, raw string, now time.Time) (*token.Claims, []byte, error) {
+// accessClaims is AccessClaims; with withGen it also returns the user's
+// generation, read with the revocation state (see checkRevoked).
+func (a *Auth) accessClaims(ctx context.Context, raw string, now time.Time, withGen bool) (*token.Claims, []byte, error) {
 	c, err := a.verify(raw, typeAccess, now)
 	if err != nil {
 		return nil, nil, err
 	}
-	gen, err := a.checkRevoked(ctx, c)
+	gen, err := a.checkRevoked(ctx, c, withGen)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -376,7 +376,7 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Clai
 	now := time.Now()
 	if a.users != nil {
 		if e := a.users.get(raw, now); e != nil {
-			gen, err := a.checkRevoked(ctx, e.claims)
+			gen, err := a.checkRevoked(ctx, e.claims, true)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -388,7 +388,7 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Clai
 			return a.loadUser(ctx, raw, &c, gen, now)
 		}
 	}
-	c, gen, err := a.accessClaims(ctx, raw, now)
+	c, gen, err := a.accessClaims(ctx, raw, now, a.users != nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -429,7 +429,7 @@ func (a *Auth) cacheUser(ctx context.Context, raw string, c *token.Claims, u *Us
 	u.roles = &roles
 	if gen == nil {
 		gen = newGeneration()
-		fresh, err := a.kv.SetNX(ctx, keyUserGen+u.ID, gen, a.userGenTTL())
+		fresh, err := a.kv.SetNX(ctx, keyUserGen+u.ID, gen, a.accessLife())
 		if err != nil {
 			return unavailable("user generation", err)
 		}
@@ -448,10 +448,18 @@ func (a *Auth) cacheUser(ctx context.Context, raw string, c *token.Claims, u *Us
 	return nil
 }
 
+// accessLife is how long an access token issued now can be accepted, so
+// how long per-user and per-session revocation marks must last. A user's
+// cache generation lasts as long: a user without a request for that long
+// is loaded from the store again anyway.
+func (a *Auth) accessLife() time.Duration {
+	return a.cfg.AccessTokenTTL + a.leeway
+}
+
 // revokeFamilies marks the sessions' access tokens revoked in the KV, so
 // they stop working at once rather than at expiry (CONTRACT §24.14).
 func (a *Auth) revokeFamilies(ctx context.Context, families []string) error {
-	ttl := a.cfg.AccessTokenTTL + a.leeway
+	ttl := a.accessLife()
 	for _, f := range slices.Compact(slices.Sorted(slices.Values(families))) {
 		if err := a.kv.Set(ctx, keyFamily+f, nil, ttl); err != nil {
 			return unavailable("revoke session", err)
@@ -477,7 +485,7 @@ func (a *Auth) revokeUser(ctx context.Context, userID string) error {
 		return err
 	}
 	now := strconv.AppendInt(nil, time.Now().Unix(), 10)
-	if err := a.kv.Set(ctx, keyUserVoid+userID, now, a.cfg.AccessTokenTTL+a.leeway); err != nil {
+	if err := a.kv.Set(ctx, keyUserVoid+userID, now, a.accessLife()); err != nil {
 		return unavailable("revoke user tokens", err)
 	}
 	return nil

@@ -112,7 +112,7 @@ func newGeneration() []byte {
 // It records a new generation even when this Auth's own cache is off, for
 // the instances whose cache is on. It fails only when the KV does.
 func (a *Auth) UserChanged(ctx context.Context, userID string) error {
-	if err := a.kv.Set(ctx, keyUserGen+userID, newGeneration(), a.userGenTTL()); err != nil {
+	if err := a.kv.Set(ctx, keyUserGen+userID, newGeneration(), a.accessLife()); err != nil {
 		return unavailable("user generation", err)
 	}
 	return nil
@@ -120,16 +120,11 @@ func (a *Auth) UserChanged(ctx context.Context, userID string) error {
 
 // changed is UserChanged for the Auth's own writes, which have already
 // succeeded: a KV failure is logged rather than returned, since the age
-// limit still bounds how long other instances can answer from the old user
-// (and while the KV is down, no request authenticates at all).
+// limit still bounds how long any instance, this one included, can answer
+// from the old user (and while the KV is down, no request authenticates).
 func (a *Auth) changed(ctx context.Context, userID string) {
 	if err := a.UserChanged(ctx, userID); err != nil {
-		a.logs.named("cache").WarnContext(ctx, "could not record a user change; other instances may answer from the old user for up to the cache age", "user_id", userID, "err", err)
+		a.logs.named("cache").WarnContext(ctx, "could not record a user change; requests may be answered from the old user for up to the cache age", "user_id", userID, "err", err)
 	}
 }
 
-// userGenTTL is how long a generation is kept. A user without a request
-// for that long is loaded from the store again anyway.
-func (a *Auth) userGenTTL() time.Duration {
-	return a.cfg.AccessTokenTTL + a.leeway
-}

@@ -127,4 +127,3 @@ func (a *Auth) changed(ctx context.Context, userID string) {
 		a.logs.named("cache").WarnContext(ctx, "could not record a user change; requests may be answered from the old user for up to the cache age", "user_id", userID, "err", err)
 	}
 }
-

@@ -45,10 +45,11 @@ type userCache struct {
 // cachedAuth is what one access token authenticated.
 type cachedAuth struct {
 	claims  *token.Claims // shared by the requests that use the entry; read-only
+	keys    []string      // the claims' revocation keys (revocationKeys, with the generation)
 	expires time.Time     // when the token's exp (with leeway) ends it
 	gen     string
 	loaded  time.Time
-	user    User // roles set
+	user    User // roles set; read-only, copied for each request
 }
 
 func newUserCache(maxAge time.Duration) *userCache {

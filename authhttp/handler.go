@@ -286,11 +286,9 @@ func (h *Handler) client(r *http.Request) fullauth.ClientInfo {
 	return fullauth.ClientInfo{UserAgent: r.UserAgent(), IP: h.clientIP(r)}
 }
 
-type claimsKey struct{}
-
 // ClaimsFrom returns the verified access-token claims of the request's
-// user, set by the Authenticate middleware, or nil.
+// user, set by the Authenticate middleware, or nil. It is
+// [fullauth.ClaimsFrom].
 func ClaimsFrom(ctx context.Context) *token.Claims {
-	c, _ := ctx.Value(claimsKey{}).(*token.Claims)
-	return c
+	return fullauth.ClaimsFrom(ctx)
 }

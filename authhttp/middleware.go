@@ -1,7 +1,6 @@
 package authhttp
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -12,8 +11,13 @@ import (
 // BearerToken returns the credential of an "Authorization: Bearer …"
 // header (the scheme compared case-insensitively), or "".
 func BearerToken(r *http.Request) string {
-	h := r.Header.Get("Authorization")
-	scheme, cred, ok := strings.Cut(h, " ")
+	// Indexing with the canonical key is Header.Get without its
+	// canonicalising; this runs on every authenticated request.
+	v := r.Header["Authorization"]
+	if len(v) == 0 {
+		return ""
+	}
+	scheme, cred, ok := strings.Cut(v[0], " ")
 	if !ok || !strings.EqualFold(scheme, "bearer") {
 		return ""
 	}
@@ -37,10 +41,9 @@ func (h *Handler) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fullauth.UserFrom(r.Context()) == nil {
 			if raw := h.accessToken(r); raw != "" {
-				u, c, err := h.auth.Authenticate(r.Context(), raw)
+				ctx, err := h.auth.AuthenticateContext(r.Context(), raw)
 				switch {
 				case err == nil:
-					ctx := context.WithValue(fullauth.WithUser(r.Context(), u), claimsKey{}, c)
 					r = r.WithContext(ctx)
 				case errors.Is(err, fullauth.ErrUnavailable):
 					h.writeError(w, r, err)

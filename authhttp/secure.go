@@ -142,6 +142,10 @@ func isHTTPS(r *http.Request, trustProto bool) bool {
 	if !trustProto {
 		return false
 	}
-	first, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	v := r.Header["X-Forwarded-Proto"] // Header.Get without canonicalising
+	if len(v) == 0 {
+		return false
+	}
+	first, _, _ := strings.Cut(v[0], ",")
 	return strings.EqualFold(strings.TrimSpace(first), "https")
 }

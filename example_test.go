@@ -92,3 +92,28 @@ func ExampleAuth_UserChanged() {
 	// Output:
 	// verified: true
 }
+
+// Middleware of your own attaches the request's user and token claims to
+// its context in one call; handlers below read them back.
+func ExampleAuth_AuthenticateContext() {
+	ctx := context.Background()
+	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("change-me-to-32-or-more-random-bytes!!")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	a.Register(ctx, "noor@example.com", "correct-horse-battery")
+	_, pair, _ := a.Login(ctx, "noor@example.com", "correct-horse-battery", fullauth.ClientInfo{})
+
+	reqCtx, err := a.AuthenticateContext(ctx, pair.AccessToken)
+	if err != nil {
+		log.Fatal(err)
+	}
+	u, claims := fullauth.UserFrom(reqCtx), fullauth.ClaimsFrom(reqCtx)
+	fmt.Println(u.Email, claims.Type, claims.Subject == u.ID)
+
+	_, err = a.AuthenticateContext(ctx, "not-a-token")
+	fmt.Println(errors.Is(err, fullauth.ErrInvalidToken))
+	// Output:
+	// noor@example.com access true
+	// true
+}

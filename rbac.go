@@ -14,8 +14,12 @@ func (a *Auth) SupportsRoles() bool { return a.roles != nil }
 func (a *Auth) SupportsPermissions() bool { return a.roles != nil && a.perms != nil }
 
 // HasRole reports whether u may act in any of the roles: superusers may,
-// others need one of them as stored now. Authorization never trusts the
-// roles claim of a token, so removing a role takes effect at once.
+// others need one of them among [Auth.UserRoles]: the roles loaded with u
+// when it came from [Auth.Authenticate] with the user cache on (as current
+// as the user itself: a change made through any Auth shows on the next
+// request), and otherwise the roles as stored now. Authorization never
+// trusts the roles claim of a token, so removing a role takes effect on the
+// next request, not when the token expires.
 func (a *Auth) HasRole(ctx context.Context, u *User, roles ...string) (bool, error) {
 	if u.Superuser {
 		return true, nil
@@ -23,9 +27,14 @@ func (a *Auth) HasRole(ctx context.Context, u *User, roles ...string) (bool, err
 	if a.roles == nil {
 		return false, nil
 	}
-	have, err := a.roles.Roles(ctx, u.ID)
-	if err != nil {
-		return false, err
+	var have []string
+	if u.roles != nil {
+		have = *u.roles // read-only here, so not cloned as UserRoles does
+	} else {
+		var err error
+		if have, err = a.roles.Roles(ctx, u.ID); err != nil {
+			return false, err
+		}
 	}
 	for _, r := range roles {
 		if slices.Contains(have, r) {

@@ -14,10 +14,12 @@ import (
 	"github.com/fullauth/fullauth/token"
 )
 
-// countingStore counts user reads and can act in the middle of one.
+// countingStore counts user and role reads and can act in the middle of a
+// user read.
 type countingStore struct {
 	*memstore.Store
-	reads atomic.Int64
+	reads     atomic.Int64
+	roleReads atomic.Int64
 	// during, when set, runs once, after the next user read and before it
 	// returns: a change that lands while a request is loading the user.
 	mu     sync.Mutex
@@ -35,6 +37,11 @@ func (s *countingStore) User(ctx context.Context, id string) (*fullauth.User, er
 		f()
 	}
 	return u, err
+}
+
+func (s *countingStore) Roles(ctx context.Context, userID string) ([]string, error) {
+	s.roleReads.Add(1)
+	return s.Store.Roles(ctx, userID)
 }
 
 func (s *countingStore) setDuring(f func()) {
@@ -184,8 +191,71 @@ func TestUserCacheSeesChanges(t *testing.T) {
 				if msg := tc.check(got, roles); msg != "" {
 					t.Errorf("after the change the next request saw %s", msg)
 				}
+				for _, role := range []string{"reader", "editor"} {
+					has, err := e.auth.HasRole(t.Context(), got, role)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := slices.Contains(roles, role); has != want {
+						t.Errorf("HasRole(%q) = %v, but UserRoles = %q", role, has, roles)
+					}
+				}
 			})
 		}
+	}
+}
+
+// Role guards answer from the roles cached with the user, and still see a
+// role removed through another instance on the next request.
+func TestUserCacheServesRoleChecks(t *testing.T) {
+	admin := &fullauth.User{ID: "admin"}
+	tests := []struct {
+		name          string
+		mod           func(*fullauth.Config)
+		wantRoleReads int64 // by the 3 HasRole calls
+	}{
+		{"cache on", nil, 0},
+		{"cache off", func(c *fullauth.Config) { c.UserCacheTTL = -1 }, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e, cs := newCacheEnv(t, tc.mod)
+			u := e.mustRegister(t, "gus@example.com")
+			if err := e.auth.AssignRole(t.Context(), admin, u.ID, "editor"); err != nil {
+				t.Fatal(err)
+			}
+			pair := e.mustLogin(t, "gus@example.com")
+			var reads int64 // role reads made by HasRole itself
+			hasEditor := func() bool {
+				t.Helper()
+				got := e.mustAuthenticate(t, pair.AccessToken)
+				before := cs.roleReads.Load()
+				ok, err := e.auth.HasRole(t.Context(), got, "admin", "editor")
+				if err != nil {
+					t.Fatal(err)
+				}
+				reads += cs.roleReads.Load() - before
+				return ok
+			}
+			for range 2 {
+				if !hasEditor() {
+					t.Fatal("HasRole(editor) = false before the removal, want true")
+				}
+			}
+			other, err := fullauth.New(cs, e.auth.Config())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := other.RemoveRole(t.Context(), admin, u.ID, "editor"); err != nil {
+				t.Fatal(err)
+			}
+			if hasEditor() {
+				t.Error("HasRole(editor) = true on the request after another instance removed the role")
+			}
+			if reads != tc.wantRoleReads {
+				t.Errorf("HasRole read the roles %d times, want %d", reads, tc.wantRoleReads)
+			}
+		})
 	}
 }
 

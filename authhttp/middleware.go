@@ -87,8 +87,8 @@ func (h *Handler) require(next http.Handler, allowed func(*fullauth.User) bool) 
 	return h.Authenticate(check)
 }
 
-// RequireRole is RequireUser for users holding any of the roles as stored
-// now (superusers pass); others get 403.
+// RequireRole is RequireUser for users holding any of the roles, as
+// [fullauth.Auth.HasRole] decides (superusers pass); others get 403.
 func (h *Handler) RequireRole(roles ...string) func(http.Handler) http.Handler {
 	return h.requireCheck(func(r *http.Request, u *fullauth.User) (bool, error) {
 		return h.auth.HasRole(r.Context(), u, roles...)

@@ -8,8 +8,16 @@
 #   sqlite   fullauth serve, FULLAUTH_DATABASE_URL=sqlite:<temp file>
 #   sqlite0  the same with the user cache off (FULLAUTH_USER_CACHE_SECONDS=0), own file
 #   refresh  fullauth serve, memory:, FULLAUTH_REFRESH_TOKEN_ROTATION=false (see (4))
-# registers users and logs in with curl, then drives each scenario with wrk for DURATION:
+# registers users and logs in with curl, then drives each scenario with wrk for DURATION.
+# Scenarios (1)-(4) run interleaved: ROUNDS rounds, each running (1), (1b), (2), (3), (3b), (4)
+# in turn for DURATION/ROUNDS, so that every ratio to (1) compares loads spread over the same
+# minute; a slow spell of the machine (a neighbour on the host, say) then lands on every
+# scenario alike instead of on whichever ran during it. req/s is over all rounds; p50 is the
+# median of the rounds' p50s, p99 the highest of their p99s.
 #   (1) GET /bare                       bare, CONNS connections
+#   (1b) GET /bare with (2)'s Authorization header: the bare handler ignores it, so this
+#       row shows what receiving the ~360-byte bearer token costs before any auth code runs;
+#       no target
 #   (2) GET /me, bearer token           memory, CONNS connections
 #   (3) GET /me, bearer token           sqlite, CONNS connections
 #   (3b) GET /me, bearer token          sqlite0, CONNS connections: every request reads the
@@ -39,7 +47,9 @@
 # in the temp directory (no .env is read).
 #
 # Environment (defaults):
-#   DURATION=10s      length of each measured scenario (wrk -d)
+#   DURATION=10s      length of each measured scenario, in all (wrk -d)
+#   ROUNDS=5          rounds that (1)-(4) are interleaved in, each DURATION/ROUNDS long (whole
+#                     seconds, rounded down)
 #   WARMUP=1s         unmeasured load before (1)-(4) on each server; 0 to skip
 #   CONNS=32          connections for (1)-(4)
 #   THREADS=2         wrk threads for (1)-(5)
@@ -61,6 +71,7 @@
 set -euo pipefail
 
 DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-1s}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
@@ -92,9 +103,13 @@ secs() { # 10s, 1m, 500ms or 10 -> seconds (may be fractional)
 	esac
 }
 [[ $(secs "$DURATION") =~ ^[0-9.]+$ ]] || die "DURATION=$DURATION: expected a duration such as 10s"
-for n in CONNS THREADS LOGIN_CONNS LOGIN_USERS ME_CONNS; do
+for n in ROUNDS CONNS THREADS LOGIN_CONNS LOGIN_USERS ME_CONNS; do
 	[[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n=${!n}: expected a positive integer"
 done
+# wrk takes whole seconds; each round gets DURATION/ROUNDS of them, rounded down.
+slice=$(awk -v d="$(secs "$DURATION")" -v n="$ROUNDS" 'BEGIN { printf "%d", d / n }')
+((slice >= 1)) || die "DURATION=$DURATION is less than ROUNDS=$ROUNDS seconds: each round needs at least 1s"
+slice=${slice}s
 for kv in "${SERVER_ENV[@]}"; do
 	[[ $kv =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "SERVER_ENV: '$kv' is not VAR=value"
 done
@@ -128,7 +143,7 @@ echo "== fullauth load run $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(go version | cut -d' ' -f3-4), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min); CPU busy over 2 s before starting: $(cpu_busy)%"
 # shellcheck disable=SC2016 # the quotes are printed
-echo "settings: DURATION=$DURATION WARMUP=$WARMUP CONNS=$CONNS THREADS=$THREADS LOGIN_CONNS=$LOGIN_CONNS LOGIN_USERS=$LOGIN_USERS ME_CONNS=$ME_CONNS${SERVER_ENV[*]:+ SERVER_ENV='${SERVER_ENV[*]}'}"
+echo "settings: DURATION=$DURATION ROUNDS=$ROUNDS WARMUP=$WARMUP CONNS=$CONNS THREADS=$THREADS LOGIN_CONNS=$LOGIN_CONNS LOGIN_USERS=$LOGIN_USERS ME_CONNS=$ME_CONNS${SERVER_ENV[*]:+ SERVER_ENV='${SERVER_ENV[*]}'}"
 
 echo "building ..."
 (cd "$ROOT" && go build -o "$TMP/fullauth" ./cmd/fullauth && go build -o "$TMP/bare" ./scripts/bare/main.go) ||
@@ -240,6 +255,7 @@ lua() { # name, then Lua lines
 	{ printf '%s\n' "$@"; cat "$TMP/done.lua"; } >"$TMP/$name.lua"
 }
 lua bare ''
+lua bare_token "wrk.headers[\"Authorization\"] = \"Bearer $ACCESS_memory\""
 lua me_memory "wrk.headers[\"Authorization\"] = \"Bearer $ACCESS_memory\""
 lua me_sqlite "wrk.headers[\"Authorization\"] = \"Bearer $ACCESS_sqlite\""
 lua me_sqlite0 "wrk.headers[\"Authorization\"] = \"Bearer $ACCESS_sqlite0\""
@@ -289,17 +305,35 @@ warmup() { # server url script
 logmark() { wc -l <"$TMP/$1.log"; }
 MARK_memory=$(logmark memory) MARK_sqlite=$(logmark sqlite) MARK_sqlite0=$(logmark sqlite0) MARK_refresh=$(logmark refresh)
 
-echo "running: 6 scenarios of $DURATION, then /me during logins ..."
+# merge NAME: sums the rounds NAME.r1 ... NAME.rROUNDS into NAME.out and NAME.cpu, with
+# req/s over all rounds, the median round p50, the highest round p99 and the mean "other".
+merge() {
+	local name=$1 r p50
+	for r in $(seq 1 "$ROUNDS"); do sed -n 's/^RESULT //p' "$TMP/$name.r$r.out"; done >"$TMP/$name.rounds"
+	p50=$(grep -o 'p50_us=[0-9]*' "$TMP/$name.rounds" | cut -d= -f2 | sort -n | sed -n "$(((ROUNDS + 1) / 2))p")
+	awk -v p50="$p50" '
+		{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		  n += v["requests"]; us += v["duration_us"]; bad += v["non2xx"]; sock += v["sockerr"]
+		  if (v["p99_us"] + 0 > p99 + 0) p99 = v["p99_us"] + 0 }
+		END { printf "RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d non2xx=%d sockerr=%d\n", n, us, p50, p99, bad, sock }
+	' "$TMP/$name.rounds" >"$TMP/$name.out"
+	cat "$TMP/$name".r*.cpu | awk '{ t += $1; o += $2 } END { printf "%d %.0f\n", t, o / NR }' >"$TMP/$name.cpu"
+}
+echo "running: 6 scenarios interleaved in $ROUNDS rounds of $slice each, then /login and /me during logins ..."
 warmup bare "$URL_bare/bare" bare
-run bare bare "$URL_bare/bare" bare "$CONNS" "$THREADS" "$DURATION"
 warmup memory "$URL_memory$API/me" me_memory
-run me_memory memory "$URL_memory$API/me" me_memory "$CONNS" "$THREADS" "$DURATION"
 warmup sqlite "$URL_sqlite$API/me" me_sqlite
-run me_sqlite sqlite "$URL_sqlite$API/me" me_sqlite "$CONNS" "$THREADS" "$DURATION"
 warmup sqlite0 "$URL_sqlite0$API/me" me_sqlite0
-run me_sqlite0 sqlite0 "$URL_sqlite0$API/me" me_sqlite0 "$CONNS" "$THREADS" "$DURATION"
 warmup refresh "$URL_refresh$API/refresh" refresh
-run refresh refresh "$URL_refresh$API/refresh" refresh "$CONNS" "$THREADS" "$DURATION"
+for r in $(seq 1 "$ROUNDS"); do
+	run bare.r$r bare "$URL_bare/bare" bare "$CONNS" "$THREADS" "$slice"
+	run bare_token.r$r bare "$URL_bare/bare" bare_token "$CONNS" "$THREADS" "$slice"
+	run me_memory.r$r memory "$URL_memory$API/me" me_memory "$CONNS" "$THREADS" "$slice"
+	run me_sqlite.r$r sqlite "$URL_sqlite$API/me" me_sqlite "$CONNS" "$THREADS" "$slice"
+	run me_sqlite0.r$r sqlite0 "$URL_sqlite0$API/me" me_sqlite0 "$CONNS" "$THREADS" "$slice"
+	run refresh.r$r refresh "$URL_refresh$API/refresh" refresh "$CONNS" "$THREADS" "$slice"
+done
+for name in bare bare_token me_memory me_sqlite me_sqlite0 refresh; do merge "$name"; done
 run login memory "$URL_memory$API/login" login "$LOGIN_CONNS" "$THREADS" "$DURATION"
 # (6): logins for 2 s longer than the measurement, which starts 1 s into them. The server's
 # CPU is shared by both loads, so (6) reports no server CPU per request.
@@ -350,6 +384,7 @@ row() { # name label target-kind target-value
 		"$ratio" "$srv" "$other" "$target" "$verdict"
 }
 row bare "(1) GET /bare (bare handler)" - -
+row bare_token "(1b) GET /bare, with (2)'s bearer header" - -
 row me_memory "(2) GET /me, memory store" ratio 0.8
 row me_sqlite "(3) GET /me, SQLite" ratio 0.6
 row me_sqlite0 "(3b) GET /me, SQLite, user cache off" - -
@@ -360,7 +395,8 @@ row login_bg "    the logins running during (6)" - -
 echo
 echo "srv-us: the server's CPU time (user + system) per request. other: CPU used meanwhile by processes"
 echo "outside this run (and stolen by the hypervisor), in % of the machine; above a few % that row is disturbed."
-echo "connections: $CONNS for (1)-(4), $LOGIN_CONNS for logins, $ME_CONNS for (6); wrk threads $THREADS ((6): 1); each $DURATION."
+echo "connections: $CONNS for (1)-(4), $LOGIN_CONNS for logins, $ME_CONNS for (6); wrk threads $THREADS ((6): 1); each $DURATION,"
+echo "(1)-(4) in $ROUNDS interleaved rounds of $slice: p50 is the median round's, p99 the worst round's."
 echo "route rate limits were raised (FULLAUTH_AUTH_RATE_LIMITS=$LIMITS) so that the load is not throttled."
 echo "(4) runs with FULLAUTH_REFRESH_TOKEN_ROTATION=false: one refresh token re-presented; the rotation write is not measured."
 for name in memory sqlite sqlite0 refresh; do

@@ -378,9 +378,9 @@ func (a *Auth) accessClaims(ctx context.Context, raw string, now time.Time, with
 // roles loaded with the user. The claims' Roles and Extra may be shared
 // with other requests: don't modify them.
 func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Claims, error) {
-	u, c, err := a.authenticate(ctx, raw)
-	if err != nil {
-		return nil, nil, err
+	u, c, cached, err := a.authenticate(ctx, raw)
+	if err != nil || !cached {
+		return u, c, err
 	}
 	own := &struct {
 		user   User
@@ -395,16 +395,17 @@ func (a *Auth) Authenticate(ctx context.Context, raw string) (*User, *token.Clai
 // authhttp middleware calls: one allocation, where Authenticate and two
 // context.WithValue calls make three.
 func (a *Auth) AuthenticateContext(ctx context.Context, raw string) (context.Context, error) {
-	u, c, err := a.authenticate(ctx, raw)
+	u, c, _, err := a.authenticate(ctx, raw)
 	if err != nil {
 		return ctx, err
 	}
 	return &authContext{Context: ctx, user: *u, claims: *c}, nil
 }
 
-// authenticate is Authenticate without the copies: the user and claims it
-// returns may be the cache's, so callers copy them before handing them out.
-func (a *Auth) authenticate(ctx context.Context, raw string) (*User, *token.Claims, error) {
+// authenticate is Authenticate without the copies. With cached, the user
+// or the claims it returns are the cache's, which callers copy before
+// handing them out; otherwise both are the caller's own.
+func (a *Auth) authenticate(ctx context.Context, raw string) (u *User, c *token.Claims, cached bool, err error) {
 	now := time.Now()
 	if a.users != nil {
 		if e := a.users.get(raw, now); e != nil {
@@ -412,41 +413,47 @@ func (a *Auth) authenticate(ctx context.Context, raw string) (*User, *token.Clai
 			// entry's keys are the ones checkRevoked would build.
 			gen, err := a.readRevocation(ctx, e.claims, e.keys)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, false, err
 			}
 			if gen != nil && string(gen) == e.gen {
-				return &e.user, e.claims, nil
+				return &e.user, e.claims, true, nil
 			}
-			return a.loadUser(ctx, raw, e.claims, gen, now)
+			if u, err = a.loadUser(ctx, raw, e.claims, gen, now); err != nil {
+				return nil, nil, false, err
+			}
+			return u, e.claims, true, nil
 		}
 	}
 	c, gen, err := a.accessClaims(ctx, raw, now, a.users != nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return a.loadUser(ctx, raw, c, gen, now)
+	if u, err = a.loadUser(ctx, raw, c, gen, now); err != nil {
+		return nil, nil, false, err
+	}
+	return u, c, false, nil
 }
 
 // loadUser finishes Authenticate from the store: it loads the subject of
 // the verified token raw, and with the cache on caches it with c under
 // gen, the generation read before the store was.
-func (a *Auth) loadUser(ctx context.Context, raw string, c *token.Claims, gen []byte, now time.Time) (*User, *token.Claims, error) {
+func (a *Auth) loadUser(ctx context.Context, raw string, c *token.Claims, gen []byte, now time.Time) (*User, error) {
 	u, err := a.store.User(ctx, c.Subject)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
-			return nil, nil, ErrInvalidToken
+			return nil, ErrInvalidToken
 		}
-		return nil, nil, err
+		return nil, err
 	}
 	if !u.Active {
-		return nil, nil, ErrInvalidToken
+		return nil, ErrInvalidToken
 	}
 	if a.users != nil {
 		if err := a.cacheUser(ctx, raw, c, u, gen, now); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return u, c, nil
+	return u, nil
 }
 
 // cacheUser loads u's roles onto u and caches them with the token raw and

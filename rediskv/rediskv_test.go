@@ -188,8 +188,17 @@ func TestKVCluster(t *testing.T) {
 	if addrs == "" {
 		t.Skipf("%s is not set; set it to the cluster's nodes (host:port,…) to run the suite against a Redis Cluster", envCluster)
 	}
-	client := redis.NewClusterClient(&redis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
-	t.Cleanup(func() { client.Close() })
+	// Through NewClient, so that its host-list form is tested on a real
+	// cluster too.
+	uc, err := NewClient("redis://" + addrs)
+	if err != nil {
+		t.Fatalf("NewClient(redis://%s): %v", addrs, err)
+	}
+	t.Cleanup(func() { uc.Close() })
+	client, ok := uc.(*redis.ClusterClient)
+	if !ok {
+		t.Fatalf("NewClient(redis://%s) = %T, want *redis.ClusterClient", addrs, uc)
+	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	if err := client.Ping(ctx).Err(); err != nil {

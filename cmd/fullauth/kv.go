@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -11,15 +9,6 @@ import (
 
 	"github.com/fullauth/fullauth"
 	"github.com/fullauth/fullauth/rediskv"
-)
-
-// Redis client limits. An auth check that cannot reach Redis fails closed,
-// so a dead Redis must fail fast rather than stall every request behind
-// go-redis's default retries.
-const (
-	redisDialTimeout = time.Second
-	redisIOTimeout   = 500 * time.Millisecond
-	redisPoolTimeout = time.Second
 )
 
 // sharedState is the KV the server runs on and the Redis client behind it,
@@ -64,9 +53,10 @@ func openSharedState(cfg fullauth.Config) (*sharedState, error) {
 		st.kv = memory
 		return st, nil
 	}
-	client, err := newRedisClient(b.RedisURL)
+	client, err := rediskv.NewClient(b.RedisURL)
 	if err != nil {
-		return nil, err
+		// A settings problem, listed like the others (§22).
+		return nil, &configError{problems: []string{"REDIS_URL: " + strings.TrimPrefix(err.Error(), "rediskv: ")}}
 	}
 	st.redis = client
 	shared := fullauth.KV(rediskv.New(client, ""))
@@ -87,81 +77,6 @@ func openSharedState(cfg fullauth.Config) (*sharedState, error) {
 		other:     pick(b.PasskeyChallenge),
 	}
 	return st, nil
-}
-
-// newRedisClient parses FULLAUTH_REDIS_URL: redis:// or rediss:// (TLS) as
-// go-redis reads them, with two additions: several comma-separated hosts
-// make a cluster client, and ?master_name=NAME makes a Sentinel client
-// whose hosts are the sentinels. Timeouts default to fail-fast values;
-// go-redis's dial_timeout, read_timeout, write_timeout, pool_timeout and
-// max_retries parameters override them.
-func newRedisClient(raw string) (redis.UniversalClient, error) {
-	// url.Parse refuses a host list, so the extra hosts are cut out of the
-	// authority before parsing: scheme://[userinfo@]host1,host2,…/db?query.
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok || (scheme != "redis" && scheme != "rediss") {
-		return nil, fmt.Errorf("FULLAUTH_REDIS_URL must be a redis:// or rediss:// URL")
-	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	authority, tail := rest[:end], rest[end:]
-	userinfo, hostList := "", authority
-	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
-		userinfo, hostList = authority[:at+1], authority[at+1:]
-	}
-	hosts := strings.Split(hostList, ",")
-	u, err := url.Parse(scheme + "://" + userinfo + hosts[0] + tail)
-	if err != nil {
-		return nil, fmt.Errorf("FULLAUTH_REDIS_URL must be a redis:// or rediss:// URL")
-	}
-	q := u.Query()
-	master := q.Get("master_name")
-	q.Del("master_name")
-	u.RawQuery = q.Encode()
-	opt, err := redis.ParseURL(u.String())
-	if err != nil {
-		return nil, fmt.Errorf("FULLAUTH_REDIS_URL: %w", err)
-	}
-	addrs := []string{opt.Addr}
-	for _, h := range hosts[1:] {
-		if !strings.Contains(h, ":") {
-			h += ":6379"
-		}
-		addrs = append(addrs, h)
-	}
-	uo := &redis.UniversalOptions{
-		Addrs:         addrs,
-		MasterName:    master,
-		DB:            opt.DB,
-		Username:      opt.Username,
-		Password:      opt.Password,
-		TLSConfig:     opt.TLSConfig,
-		DialTimeout:   redisDialTimeout,
-		ReadTimeout:   redisIOTimeout,
-		WriteTimeout:  redisIOTimeout,
-		PoolTimeout:   redisPoolTimeout,
-		MaxRetries:    1,
-		DialerRetries: 1,
-	}
-	// go-redis's own URL parameters override these defaults when given.
-	if q.Has("dial_timeout") {
-		uo.DialTimeout = opt.DialTimeout
-	}
-	if q.Has("read_timeout") {
-		uo.ReadTimeout = opt.ReadTimeout
-	}
-	if q.Has("write_timeout") {
-		uo.WriteTimeout = opt.WriteTimeout
-	}
-	if q.Has("pool_timeout") {
-		uo.PoolTimeout = opt.PoolTimeout
-	}
-	if q.Has("max_retries") {
-		uo.MaxRetries = opt.MaxRetries
-	}
-	return redis.NewUniversalClient(uo), nil
 }
 
 // routedKV sends each feature's keys to that feature's backend, for

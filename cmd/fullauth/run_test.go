@@ -208,6 +208,8 @@ func TestCheckInvalid(t *testing.T) {
 		{"server settings", map[string]string{"FULLAUTH_SECRET_KEY": testSecret, "FULLAUTH_DATABASE_URL": "oracle://x", "FULLAUTH_AUTO_MIGRATE": "maybe"},
 			"DATABASE_URL: unsupported scheme \"oracle\"; expected sqlite:PATH, sqlite::memory:, postgres://… or mysql://…\n" +
 				"AUTO_MIGRATE: Input should be a valid boolean, unable to interpret input, got \"maybe\"\n"},
+		{"redis url", map[string]string{"FULLAUTH_SECRET_KEY": testSecret, "FULLAUTH_REDIS_URL": "http://127.0.0.1:6379"},
+			"REDIS_URL: invalid URL: must start with redis:// or rediss://\n"},
 		{"notifier", map[string]string{"FULLAUTH_SECRET_KEY": testSecret, "FULLAUTH_WEBHOOK_URL": "http://127.0.0.1:9/hook"},
 			"notify: FULLAUTH_WEBHOOK_SECRET is required when FULLAUTH_WEBHOOK_URL is set\n"},
 	}

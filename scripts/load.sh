@@ -392,7 +392,17 @@ row refresh "(4) POST /refresh (rotation off), memory" - -
 row login "(5) POST /login (argon2id), memory" - -
 row me_during_login "(6) GET /me, memory, during $LOGIN_CONNS logins ($ME_CONNS c)" p99 20
 row login_bg "    the logins running during (6)" - -
+# spread NAME: the lowest and highest of NAME's per-round ratios to (1) in the same round.
+spread() {
+	paste -d' ' "$TMP/bare.rounds" "$TMP/$1.rounds" | awk '
+		{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1], i <= NF / 2] = kv[2] }
+		  r = (v["requests", 0] / v["duration_us", 0]) / (v["requests", 1] / v["duration_us", 1])
+		  if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r }
+		END { printf "%.2f-%.2f", lo, hi }'
+}
 echo
+echo "per-round ratios to (1) of the same round: (1b) $(spread bare_token), (2) $(spread me_memory), (3) $(spread me_sqlite)," \
+	"(3b) $(spread me_sqlite0), (4) $(spread refresh)"
 echo "srv-us: the server's CPU time (user + system) per request. other: CPU used meanwhile by processes"
 echo "outside this run (and stolen by the hypervisor), in % of the machine; above a few % that row is disturbed."
 echo "connections: $CONNS for (1)-(4), $LOGIN_CONNS for logins, $ME_CONNS for (6); wrk threads $THREADS ((6): 1); each $DURATION,"

@@ -130,3 +130,38 @@ func TestNewClientSentinel(t *testing.T) {
 		t.Errorf("the client talks to a server whose INFO does not hold the master's run_id %q", id)
 	}
 }
+
+// FuzzNewClient feeds NewClient arbitrary text: it must never panic, must
+// refuse with its own error text, and a client it accepts must be the kind
+// the URL asks for.
+func FuzzNewClient(f *testing.F) {
+	for _, seed := range []string{
+		"redis://127.0.0.1:6379/0",
+		"rediss://user:pw@h:6380/1?read_timeout=2s",
+		"redis://a:7000,b:7001,c",
+		"redis://u:p@s1:26379,s2/2?master_name=m&dial_timeout=1s",
+		"redis://@,,/?master_name=",
+		"redis://[::1]:6379,[::1]:6380/0",
+		"redis://h/99999999999999999999",
+		"redis://h?max_retries=-1&pool_timeout=x",
+		"redis://%zz@h/0",
+		"http://h",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		c, err := NewClient(raw)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "rediskv: invalid URL: ") {
+				t.Fatalf("NewClient(%q) err = %q, want it to start with \"rediskv: invalid URL: \"", raw, err)
+			}
+			return
+		}
+		defer c.Close()
+		switch c.(type) {
+		case *redis.Client, *redis.ClusterClient:
+		default:
+			t.Fatalf("NewClient(%q) = %T, want *redis.Client or *redis.ClusterClient", raw, c)
+		}
+	})
+}

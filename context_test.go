@@ -3,6 +3,7 @@ package fullauth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/fullauth/fullauth"
@@ -37,6 +38,9 @@ func TestAuthenticateContext(t *testing.T) {
 			}
 			if got := ctx.Value(parentKey{}); got != "kept" {
 				t.Errorf("parent's value = %v, want kept", got)
+			}
+			if got, want := fmt.Sprint(ctx), fmt.Sprint(parent)+".WithAuthentication"; got != want {
+				t.Errorf("ctx prints as %q, want %q", got, want)
 			}
 			cancel()
 			<-ctx.Done() // blocks forever if cancellation did not reach ctx

@@ -32,7 +32,8 @@ type CSRFConfig struct {
 	// trailing "/" in an entry is ignored. Paths are matched against
 	// r.URL.Path as this middleware sees it (so before any StripPrefix
 	// inside), and a path with "." or ".." segments or an empty segment is
-	// never exempt.
+	// never exempt, nor is one with escapes net/url would not write itself
+	// ("%2F" for a slash inside a segment, "%61" for an "a").
 	ExemptPaths []string
 	// TrustedOrigins, when not empty, turns on the origin check for unsafe
 	// requests: the Origin header, or failing that the scheme://host of
@@ -203,7 +204,10 @@ func NewCSRF(c CSRFConfig) (*CSRF, error) {
 // Each rejection is logged at WARN with the method and path.
 func (m *CSRF) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if m.isExempt(r.URL.Path) {
+		// RawPath is set when the path has escapes net/url would not
+		// write itself (%2F, say). Routers match such a path segment by
+		// segment, so its decoded form says nothing about the route.
+		if r.URL.RawPath == "" && m.isExempt(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -195,6 +195,12 @@ func TestCSRFExemptPaths(t *testing.T) {
 		{"/api/foo/./x", false},
 		{"/api/foo//x", false},
 		{"/other/api/foo", false},
+		// Routers match an escaped path segment by segment, so a path
+		// with escapes of its own is never exempt: "hooks%2Fx" is one
+		// segment to a mux, not "/hooks/" and more.
+		{"/hooks%2Fx/account/delete", false},
+		{"/api/fo%6F", false},
+		{"/hooks/a%20b", true}, // the escape net/url would write itself
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

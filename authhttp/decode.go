@@ -64,7 +64,9 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, optional bool
 		if errors.As(err, &tooLarge) {
 			return nil, errBodyTooLarge
 		}
-		return nil, err
+		// A body that breaks off, is badly framed (a bad chunk size) or
+		// does not arrive in time is the client's fault, not the server's.
+		return nil, errBodyUnreadable
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		if optional {
@@ -79,14 +81,20 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, optional bool
 	var whole any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	if err := dec.Decode(&whole); err != nil || dec.More() {
-		reason := "Expecting value"
-		if err != nil {
-			reason = err.Error()
-		} else {
-			reason = "Extra data"
-		}
-		return nil, &fieldErrors{[]fieldError{{Type: "json_invalid", Loc: []any{"body", dec.InputOffset()},
+	err = dec.Decode(&whole)
+	offset := dec.InputOffset()
+	reason := ""
+	if err != nil {
+		reason = err.Error()
+	} else if rest := bytes.TrimLeft(data[offset:], " \t\r\n"); len(rest) > 0 {
+		// Anything but JSON white space after the value, a stray "}"
+		// included (which Decoder.More does not report), is Python's
+		// "Extra data", at the first byte of it.
+		reason = "Extra data"
+		offset = int64(len(data) - len(rest))
+	}
+	if reason != "" {
+		return nil, &fieldErrors{[]fieldError{{Type: "json_invalid", Loc: []any{"body", offset},
 			Msg: "JSON decode error", Input: map[string]any{}, Ctx: map[string]any{"error": reason}}}}
 	}
 	obj, ok := whole.(map[string]any)

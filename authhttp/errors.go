@@ -36,6 +36,7 @@ var statusOf = []struct {
 	{fullauth.ErrNotFound, http.StatusNotFound, "Not Found"},
 	{fullauth.ErrUnsupported, http.StatusNotFound, "Not Found"},
 	{errBodyTooLarge, http.StatusRequestEntityTooLarge, "Request body too large"},
+	{errBodyUnreadable, http.StatusBadRequest, "There was an error parsing the body"},
 	// The request's context ends only when the client goes away, so nobody
 	// reads this answer; its status tells logs and metrics what happened
 	// (499, as nginx calls it) instead of a 500 and an error log.
@@ -46,7 +47,10 @@ var statusOf = []struct {
 // went away before the answer.
 const statusClientClosed = 499
 
-var errBodyTooLarge = errors.New("authhttp: request body too large")
+var (
+	errBodyTooLarge   = errors.New("authhttp: request body too large")
+	errBodyUnreadable = errors.New("authhttp: the request body could not be read")
+)
 
 // bearerChallenge is the WWW-Authenticate value of every 401, shared like
 // jsonContentType.

@@ -124,11 +124,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	if h.prefix != "" {
 		// The test of http.StripPrefix, which Prefix stands in for, except
-		// that "/authx" is not under "/auth".
+		// that "/authx" is not under "/auth" and the 404 is JSON.
 		var ok bool
 		p, ok = strings.CutPrefix(p, h.prefix)
 		if !ok || p != "" && p[0] != '/' || r.URL.RawPath != "" && !strings.HasPrefix(r.URL.RawPath, h.prefix) {
-			http.NotFound(w, r)
+			writeDetail(w, http.StatusNotFound, "Not Found")
 			return
 		}
 	}

@@ -1,10 +1,12 @@
 package authhttp_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -244,6 +246,11 @@ func TestAPIValidationErrors(t *testing.T) {
 	}{
 		{"no body", "/register", "", "missing", []any{"body"}, "Field required"},
 		{"invalid JSON", "/register", `{"email":`, "json_invalid", nil, "JSON decode error"},
+		// Extra data is located as Python's json.loads locates it.
+		{"a second value", "/login", `{} {}`, "json_invalid", []any{"body", 3.0}, "JSON decode error"},
+		{"a stray brace", "/login", `{"email":"a@example.com","password":"correct-horse-battery"}}`, "json_invalid", []any{"body", 60.0}, "JSON decode error"},
+		{"a stray bracket", "/login", `{}]`, "json_invalid", []any{"body", 2.0}, "JSON decode error"},
+		{"non-JSON space after", "/login", "{} \u00a0", "json_invalid", []any{"body", 3.0}, "JSON decode error"},
 		{"array body", "/register", `[1,2]`, "model_attributes_type", []any{"body"}, "Input should be a valid dictionary or object to extract fields from"},
 		{"missing password", "/register", `{"email":"a@example.com"}`, "missing", []any{"body", "password"}, "Field required"},
 		{"password not a string", "/register", `{"email":"a@example.com","password":12345678}`, "string_type", []any{"body", "password"}, "Input should be a valid string"},
@@ -282,6 +289,41 @@ func TestAPIValidationErrors(t *testing.T) {
 	t.Run("policy message is a string", func(t *testing.T) {
 		x.want(x.do("POST", "/register", "", `{"email":"short@example.com","password":"short"}`), 422, "Password must be at least 8 characters")
 	})
+}
+
+// A body that breaks off or is badly framed is the client's fault: 400 with
+// a detail, not a 500 and an error log.
+func TestAPIUnreadableBody(t *testing.T) {
+	x := newAPI(t, nil)
+	tests := []struct{ name, raw string }{
+		{"bad chunk size", "POST " + prefix + "/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+			"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"},
+		{"body shorter than its length", "POST " + prefix + "/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+			"Content-Length: 50\r\n\r\n{\"email\":"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", x.srv.Listener.Addr().String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(10 * time.Second))
+			if _, err := io.WriteString(conn, tc.raw); err != nil {
+				t.Fatal(err)
+			}
+			conn.(*net.TCPConn).CloseWrite() // the body ends here, whatever it promised
+			res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("reading the answer: %v", err)
+			}
+			defer res.Body.Close()
+			var got struct{ Detail string }
+			if err := json.NewDecoder(res.Body).Decode(&got); err != nil || res.StatusCode != 400 || got.Detail != "There was an error parsing the body" {
+				t.Errorf("answer = %d %+v (%v), want 400 \"There was an error parsing the body\"", res.StatusCode, got, err)
+			}
+		})
+	}
 }
 
 func TestAPIBodyLimit(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -65,11 +66,44 @@ func TestAPIRoutingMatchesMux(t *testing.T) {
 		}
 		g, w := serve(got), serve(want)
 		name := tc.method + " " + tc.target
+		if w.Code == http.StatusNotFound && w.Body.String() == "404 page not found\n" {
+			// StripPrefix's own 404 for an escaped prefix; the API answers
+			// those with the JSON 404 of every other refusal.
+			w = serve(authhttp.SecureHeaders(authhttp.SecureHeadersConfig{})(http.HandlerFunc(
+				func(w http.ResponseWriter, r *http.Request) {
+					w.Header()["Content-Type"] = []string{"application/json"}
+					w.WriteHeader(http.StatusNotFound)
+					w.Write([]byte(`{"detail":"Not Found"}`))
+				})))
+		}
 		if g.Code != w.Code || g.Body.String() != w.Body.String() {
 			t.Errorf("%s = %d %s, want %d %s", name, g.Code, g.Body, w.Code, w.Body)
 		}
 		if !equalHeaders(g.Header(), w.Header()) {
 			t.Errorf("%s headers = %v, want %v", name, g.Header(), w.Header())
+		}
+	}
+}
+
+// Request targets that are not paths get a JSON 400 with the security
+// headers, like every other refusal, not the mux's plain text.
+func TestNonPathTargets(t *testing.T) {
+	_, h := memoryServer(t)
+	for _, raw := range []string{
+		"GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+		"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+		"CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n",
+	} {
+		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		line, _, _ := strings.Cut(raw, "\r\n")
+		if rec.Code != http.StatusBadRequest || rec.Body.String() != "{\"detail\":\"Bad Request\"}\n" ||
+			rec.Header().Get("Content-Type") != "application/json" || rec.Header().Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s = %d %q %v, want 400 {\"detail\":\"Bad Request\"} as JSON with the security headers", line, rec.Code, rec.Body, rec.Header())
 		}
 	}
 }

@@ -203,11 +203,18 @@ func routes(c *components, b browserSettings, db pinger, log *slog.Logger) (http
 
 // apiFirst sends requests that mux would route to api under prefix
 // straight to api, sparing them the mux's search and locking; the others
-// go to mux. The requests it takes have a clean path, which mux would not
+// go to mux, but for a request target that is not a path, which it answers
+// with a JSON 400 itself. The requests it takes have a clean path, which mux would not
 // redirect, and no escaped form, which mux would match segment by segment.
 func apiFirst(prefix string, api, mux http.Handler) http.Handler {
 	root := prefix + "/"
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/") {
+			// "*" (OPTIONS *) or CONNECT's host:port: no route takes such a
+			// target, and the mux would refuse it in plain text.
+			writeJSON(w, http.StatusBadRequest, map[string]string{"detail": "Bad Request"})
+			return
+		}
 		if p := r.URL.Path; strings.HasPrefix(p, root) && r.URL.RawPath == "" && path.Clean(p) == p {
 			api.ServeHTTP(w, r)
 			return

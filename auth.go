@@ -27,6 +27,7 @@ type Auth struct {
 	roles    RoleStore
 	perms    PermissionStore
 	sessions SessionStore
+	swapHash PasswordHashSwapper
 
 	hasher   *password.Hasher
 	signer   *token.Signer
@@ -71,6 +72,7 @@ func New(store Store, cfg Config) (*Auth, error) {
 	a.roles, _ = store.(RoleStore)
 	a.perms, _ = store.(PermissionStore)
 	a.sessions, _ = store.(SessionStore)
+	a.swapHash, _ = store.(PasswordHashSwapper)
 
 	a.hasher, err = password.New(password.Options{
 		Algorithm:  password.Algorithm(resolved.PasswordHashAlgorithm),

@@ -22,7 +22,10 @@ import (
 // clears it).
 //
 // A hash made with other parameters or the other algorithm is replaced
-// after a successful check (CONTRACT §24.8).
+// after a successful check (CONTRACT §24.8), when the store can do so only
+// if the hash is unchanged ([PasswordHashSwapper]). A password change or
+// reset that lands while a login is checking the old password wins: the
+// login fails and its session is revoked.
 func (a *Auth) Login(ctx context.Context, identifier, password string, client ClientInfo) (*User, *TokenPair, error) {
 	log := a.logs.named("login")
 	key := NormalizeEmail(identifier)
@@ -66,12 +69,8 @@ func (a *Auth) Login(ctx context.Context, identifier, password string, client Cl
 		log.WarnContext(ctx, "Login failed: User account is deactivated", "user_id", u.ID)
 		return nil, nil, ErrInvalidCredentials
 	}
-	if a.hasher.NeedsRehash(hash) {
-		if fresh, err := a.hasher.Hash(ctx, password); err != nil {
-			log.ErrorContext(ctx, "Password rehash failed", "user_id", u.ID, "err", err)
-		} else if err := a.store.SetPasswordHash(ctx, u.ID, fresh); err != nil {
-			log.ErrorContext(ctx, "Password rehash failed", "user_id", u.ID, "err", err)
-		}
+	if a.hasher.NeedsRehash(hash) && a.swapHash != nil {
+		hash = a.rehash(ctx, u.ID, hash, password)
 	}
 	if err := a.clearAttempts(ctx, key); err != nil {
 		return nil, nil, err
@@ -80,11 +79,61 @@ func (a *Auth) Login(ctx context.Context, identifier, password string, client Cl
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := a.confirmPassword(ctx, u.ID, hash, password, pair.FamilyID); err != nil {
+		return nil, nil, err
+	}
 	log.InfoContext(ctx, "Login succeeded", "user_id", u.ID)
 	if h := a.cfg.Hooks.AfterLogin; h != nil {
 		a.call(ctx, "after_login", func() error { return h(ctx, u) })
 	}
 	return u, pair, nil
+}
+
+// rehash replaces hash, which password matched, with one made with the
+// current parameters, unless the stored hash changed meanwhile (a password
+// change or reset must never be undone by a login that checked the old
+// password). It returns the hash stored now as far as this login knows.
+func (a *Auth) rehash(ctx context.Context, userID, hash, password string) string {
+	fresh, err := a.hasher.Hash(ctx, password)
+	if err == nil {
+		var swapped bool
+		if swapped, err = a.swapHash.SwapPasswordHash(ctx, userID, hash, fresh); err == nil {
+			if swapped {
+				return fresh
+			}
+			return hash
+		}
+	}
+	a.logs.named("login").ErrorContext(ctx, "Password rehash failed", "user_id", userID, "err", err)
+	return hash
+}
+
+// confirmPassword runs after Login has stored its session: the password it
+// checked against hash must still be the user's. A change or reset stores
+// the new hash and then revokes every session, so one that landed while
+// this login was checking the old password has either revoked this
+// session already or is seen here, where the session is revoked and the
+// login fails. A hash that differs but still matches the password (another
+// login's rehash) is fine.
+func (a *Auth) confirmPassword(ctx context.Context, userID, hash, password, family string) error {
+	now, err := a.store.PasswordHash(ctx, userID)
+	if err == nil && now == hash {
+		return nil
+	}
+	if err == nil && now != "" {
+		var ok bool
+		if ok, err = a.hasher.Verify(ctx, now, password); err == nil && ok {
+			return nil
+		}
+	}
+	if rerr := a.revokeSessions(ctx, TokenSelector{FamilyID: family}); rerr != nil {
+		return rerr
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	a.logs.named("login").WarnContext(ctx, "Login failed: the password changed while it was being checked", "user_id", userID)
+	return ErrInvalidCredentials
 }
 
 // dummyPlaintext is the reference's, so timing matches across ports.

@@ -101,6 +101,18 @@ type Store interface {
 	RevokeRefreshTokens(ctx context.Context, sel TokenSelector) (families []string, err error)
 }
 
+// PasswordHashSwapper is implemented by stores that can replace a password
+// hash only if it is still the one read. Login uses it to upgrade a hash
+// made with old parameters (CONTRACT §24.8) without writing over a password
+// changed or reset meanwhile; with a store that lacks it, Login leaves old
+// hashes as they are (they still verify).
+type PasswordHashSwapper interface {
+	// SwapPasswordHash sets the user's hash to next if it is old now, in
+	// one atomic step, and reports whether it did. A missing user is
+	// ErrNotFound. Callers pass a non-empty old that differs from next.
+	SwapPasswordHash(ctx context.Context, userID, old, next string) (bool, error)
+}
+
 // RoleStore is implemented by stores that keep user roles.
 type RoleStore interface {
 	// Roles returns the user's role names, sorted; none is an empty slice.

@@ -254,6 +254,22 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error 
 	return nil
 }
 
+// SwapPasswordHash sets the user's hash to next if it is old now
+// ([fullauth.PasswordHashSwapper]).
+func (s *Store) SwapPasswordHash(ctx context.Context, userID, old, next string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	row, ok := s.users[userID]
+	if !ok {
+		return false, fullauth.ErrNotFound
+	}
+	if row.hash != old {
+		return false, nil
+	}
+	row.hash = next
+	return true, nil
+}
+
 // ListUsers returns one page of the users whose email contains
 // q.EmailContains, compared after lower-casing both (the email as
 // [fullauth.NormalizeEmail] leaves it), oldest first, ties broken by ID in

@@ -224,3 +224,27 @@ func (s *Store) SetPasswordHash(ctx context.Context, userID, hash string) error 
 	}
 	return nil
 }
+
+// SwapPasswordHash sets the user's hash to next if it is old now, with one
+// conditional UPDATE ([fullauth.PasswordHashSwapper]).
+func (s *Store) SwapPasswordHash(ctx context.Context, userID, old, next string) (bool, error) {
+	k, ok := s.key(userID)
+	if !ok {
+		return false, fullauth.ErrNotFound
+	}
+	n, err := s.execCount(ctx, s.db, "UPDATE fullauth_users SET hashed_password = ? WHERE id = ? AND hashed_password = ?", nullString(next), k, old)
+	if err != nil {
+		return false, wrap("swap password hash", err)
+	}
+	if n > 0 {
+		return true, nil
+	}
+	found, err := s.exists(ctx, s.db, "SELECT 1 FROM fullauth_users WHERE id = ?", k)
+	if err != nil {
+		return false, wrap("swap password hash", err)
+	}
+	if !found {
+		return false, fullauth.ErrNotFound
+	}
+	return false, nil
+}

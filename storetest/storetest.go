@@ -74,6 +74,7 @@ func Run(t *testing.T, newStore func(t *testing.T) fullauth.Store) {
 	t.Run("RefreshTokens", func(t *testing.T) { testRefreshTokens(t, newStore) })
 	t.Run("DeleteUser", func(t *testing.T) { testDeleteUser(t, newStore) })
 
+	capability[fullauth.PasswordHashSwapper](t, probe, "PasswordHashSwapper", func(t *testing.T) { testPasswordSwap(t, newStore) })
 	capability[fullauth.RoleStore](t, probe, "Roles", func(t *testing.T) { testRoles(t, newStore) })
 	capability[fullauth.PermissionStore](t, probe, "Permissions", func(t *testing.T) { testPermissions(t, newStore) })
 	capability[fullauth.SessionStore](t, probe, "Sessions", func(t *testing.T) { testSessions(t, newStore) })

@@ -10,23 +10,16 @@ import (
 	"github.com/fullauth/fullauth/password"
 )
 
-// pausingStore runs then, once, right after the next PasswordHash read: a
-// change that lands while a login is checking the password it just read.
+// pausingStore runs then right after the next PasswordHash read: a change
+// that lands while a login is checking the password it just read.
 type pausingStore struct {
 	*memstore.Store
-	mu   sync.Mutex
-	then func()
+	then onceHook
 }
 
 func (s *pausingStore) PasswordHash(ctx context.Context, id string) (string, error) {
 	h, err := s.Store.PasswordHash(ctx, id)
-	s.mu.Lock()
-	f := s.then
-	s.then = nil
-	s.mu.Unlock()
-	if f != nil {
-		f()
-	}
+	s.then.run()
 	return h, err
 }
 
@@ -91,13 +84,11 @@ func TestLoginRacingPasswordChange(t *testing.T) {
 				} else {
 					u = e.mustRegister(t, "rae@example.com")
 				}
-				ps.mu.Lock()
-				ps.then = func() {
+				ps.then.set(func() {
 					if err := pc.change(t, e, u, newPassword); err != nil {
 						t.Errorf("%s during the login: %v", pc.name, err)
 					}
-				}
-				ps.mu.Unlock()
+				})
 
 				_, pair, err := e.auth.Login(t.Context(), u.Email, goodPassword, client)
 				wantErr(t, "Login that checked the old password", err, fullauth.ErrInvalidCredentials)

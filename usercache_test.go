@@ -14,40 +14,50 @@ import (
 	"github.com/fullauth/fullauth/token"
 )
 
+// onceHook holds a function that the next call of run runs, once: a change
+// that lands in the middle of a store read.
+type onceHook struct {
+	mu sync.Mutex
+	f  func()
+}
+
+func (h *onceHook) set(f func()) {
+	h.mu.Lock()
+	h.f = f
+	h.mu.Unlock()
+}
+
+func (h *onceHook) run() {
+	h.mu.Lock()
+	f := h.f
+	h.f = nil
+	h.mu.Unlock()
+	if f != nil {
+		f()
+	}
+}
+
 // countingStore counts user and role reads and can act in the middle of a
 // user read.
 type countingStore struct {
 	*memstore.Store
 	reads     atomic.Int64
 	roleReads atomic.Int64
-	// during, when set, runs once, after the next user read and before it
-	// returns: a change that lands while a request is loading the user.
-	mu     sync.Mutex
-	during func()
+	// during runs after the next user read and before it returns: a change
+	// that lands while a request is loading the user.
+	during onceHook
 }
 
 func (s *countingStore) User(ctx context.Context, id string) (*fullauth.User, error) {
 	s.reads.Add(1)
 	u, err := s.Store.User(ctx, id)
-	s.mu.Lock()
-	f := s.during
-	s.during = nil
-	s.mu.Unlock()
-	if f != nil {
-		f()
-	}
+	s.during.run()
 	return u, err
 }
 
 func (s *countingStore) Roles(ctx context.Context, userID string) ([]string, error) {
 	s.roleReads.Add(1)
 	return s.Store.Roles(ctx, userID)
-}
-
-func (s *countingStore) setDuring(f func()) {
-	s.mu.Lock()
-	s.during = f
-	s.mu.Unlock()
 }
 
 // newCacheEnv is newEnv on a counting store.
@@ -302,7 +312,7 @@ func TestUserCacheChangeDuringLoad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cs.setDuring(func() {
+			cs.during.set(func() {
 				name := "Xia"
 				if _, err := writer.UpdateProfile(context.Background(), u.ID, fullauth.ProfileUpdate{DisplayName: &name}); err != nil {
 					t.Error(err)

@@ -74,8 +74,9 @@ func (a *Auth) purposeUser(ctx context.Context, c *token.Claims) (*User, error) 
 }
 
 // RequestPasswordReset sends a reset token to the account with this email
-// through Hooks.SendPasswordResetEmail. Unknown and deactivated accounts are
-// sent nothing, and the result is the same, so the answer reveals nothing.
+// through Hooks.SendPasswordResetEmail, addressed to the email stored on
+// the account. Unknown and deactivated accounts are sent nothing, and the
+// result is the same, so the answer reveals nothing.
 func (a *Auth) RequestPasswordReset(ctx context.Context, email string) error {
 	log := a.logs.named("password_reset")
 	u, err := a.store.UserByEmail(ctx, NormalizeEmail(email))
@@ -94,7 +95,10 @@ func (a *Auth) RequestPasswordReset(ctx context.Context, email string) error {
 		return err
 	}
 	log.InfoContext(ctx, "Password reset requested", "user_id", u.ID)
-	a.call(ctx, "send_password_reset_email", func() error { return send(ctx, email, tok) })
+	// To the address on the account, never the one typed in: lookups fold
+	// case, and a Unicode folding ("İ" to "i") can match an address whose
+	// domain is someone else's.
+	a.call(ctx, "send_password_reset_email", func() error { return send(ctx, u.Email, tok) })
 	return nil
 }
 

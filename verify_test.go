@@ -3,6 +3,7 @@ package fullauth_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/fullauth/fullauth"
@@ -143,6 +144,39 @@ func TestPasswordResetRequestSendsNothingToUnknownOrInactive(t *testing.T) {
 	}
 	if _, resets := e.mail.counts(); resets != 0 {
 		t.Errorf("reset emails = %d, want 0", resets)
+	}
+}
+
+// The reset email goes to the address on the account, whatever form of it
+// found the account: lookups fold case, and Unicode folding maps "İ" to an
+// ASCII "i", so "admin@gmaİl.com" finds admin@gmail.com but is a different
+// domain, perhaps an attacker's.
+func TestPasswordResetMailsTheStoredAddress(t *testing.T) {
+	var mu sync.Mutex
+	var sentTo []string
+	e := newEnv(t, func(c *fullauth.Config) {
+		c.Hooks.SendPasswordResetEmail = func(_ context.Context, email, _ string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			sentTo = append(sentTo, email)
+			return nil
+		}
+	})
+	e.mustRegister(t, "admin@gmail.com")
+	for _, typed := range []string{"admin@gmail.com", "ADMIN@Gmail.com", " admin@gmail.com ", "admin@gmaİl.com"} {
+		if err := e.auth.RequestPasswordReset(t.Context(), typed); err != nil {
+			t.Fatalf("RequestPasswordReset(%q): %v", typed, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, got := range sentTo {
+		if got != "admin@gmail.com" {
+			t.Errorf("reset email %d went to %q, want admin@gmail.com", i, got)
+		}
+	}
+	if len(sentTo) == 0 {
+		t.Fatal("no reset email was sent")
 	}
 }
 

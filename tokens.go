@@ -30,7 +30,7 @@ const (
 const (
 	keyBlacklist = "blacklist:"        // + jti: a revoked access token
 	keyFamily    = "revoked-family:"   // + family id: a revoked session's access tokens
-	keyUserVoid  = "revoked-before:"   // + user id: unix seconds; earlier access tokens are void
+	keyUserVoid  = "revoked-before:"   // + user id: unix seconds; earlier access tokens and reset tokens are void
 	keyUsed      = "used-token:"       // + jti: a consumed single-use token
 	keyAttempts  = "lockout:attempts:" // + identifier
 	keyLocked    = "lockout:locked:"   // + identifier
@@ -524,8 +524,10 @@ func (a *Auth) revokeUser(ctx context.Context, userID string) error {
 	if err := a.revokeSessions(ctx, TokenSelector{UserID: userID}); err != nil {
 		return err
 	}
+	// The mark also voids the reset links sent before it (see
+	// ResetPassword), so it lasts as long as the longer-lived of the two.
 	now := strconv.AppendInt(nil, time.Now().Unix(), 10)
-	if err := a.kv.Set(ctx, keyUserVoid+userID, now, a.accessLife()); err != nil {
+	if err := a.kv.Set(ctx, keyUserVoid+userID, now, max(a.accessLife(), a.cfg.PasswordResetTTL+a.leeway)); err != nil {
 		return unavailable("revoke user tokens", err)
 	}
 	return nil

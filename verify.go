@@ -3,6 +3,7 @@ package fullauth
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/fullauth/fullauth/token"
 )
@@ -103,12 +104,20 @@ func (a *Auth) RequestPasswordReset(ctx context.Context, email string) error {
 }
 
 // ResetPassword sets a new password with a single-use reset token. It ends
-// every session of the user and voids their access tokens. A weak password
-// returns a *ValidationError and leaves the token usable.
+// every session of the user and voids their access tokens, and the reset
+// tokens sent before it. A weak password returns a *ValidationError and
+// leaves the token usable.
+//
+// A reset token issued no later than the second of the user's last
+// password change, reset, deactivation or revocation of all sessions is
+// refused: an older link that leaked cannot take the account back.
 func (a *Auth) ResetPassword(ctx context.Context, raw, newPassword string) (*User, error) {
 	log := a.logs.named("password_reset")
 	c, err := a.verifyPurpose(ctx, raw, PurposePasswordReset)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.checkResetNotVoid(ctx, c); err != nil {
 		return nil, err
 	}
 	if err := a.checkNewPassword(newPassword); err != nil {
@@ -134,6 +143,24 @@ func (a *Auth) ResetPassword(ctx context.Context, raw, newPassword string) (*Use
 		a.call(ctx, "after_password_reset", func() error { return h(ctx, u) })
 	}
 	return u, nil
+}
+
+// checkResetNotVoid refuses the reset token c if the user's tokens were
+// voided (revokeUser) in or after the second it was issued. Unlike access
+// tokens, a reset token of that very second is refused too: a new link is
+// one request away, a revived old one is an account lost.
+func (a *Auth) checkResetNotVoid(ctx context.Context, c *token.Claims) error {
+	vals, err := a.kv.Get(ctx, keyUserVoid+c.Subject)
+	if err != nil {
+		return unavailable("reset token check", err)
+	}
+	if v := vals[0]; v != nil {
+		if before, err := strconv.ParseInt(string(v), 10, 64); err == nil && c.IssuedAt <= before {
+			a.logs.named("password_reset").WarnContext(ctx, "Reset token issued before the password last changed", "sub", c.Subject)
+			return ErrInvalidToken
+		}
+	}
+	return nil
 }
 
 // setPassword stores a new password and ends every session of the user.

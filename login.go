@@ -38,7 +38,7 @@ func (a *Auth) Login(ctx context.Context, identifier, password string, client Cl
 		return nil, nil, err
 	}
 
-	u, err := a.store.UserByEmail(ctx, key)
+	u, err := a.userByEmail(ctx, key)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, nil, err
 	}
@@ -87,6 +87,24 @@ func (a *Auth) Login(ctx context.Context, identifier, password string, client Cl
 		a.call(ctx, "after_login", func() error { return h(ctx, u) })
 	}
 	return u, pair, nil
+}
+
+// userByEmail finds the account of an email as typed. Stores match case
+// by their own rules, and some are looser than NormalizeEmail (MySQL's
+// default collations ignore accents and zero-width characters): an account
+// whose address normalises differently is not this email's, or a lookalike
+// address would get its own lockout counter for the same account, or the
+// account's reset link.
+func (a *Auth) userByEmail(ctx context.Context, email string) (*User, error) {
+	key := NormalizeEmail(email)
+	u, err := a.store.UserByEmail(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if NormalizeEmail(u.Email) != key {
+		return nil, ErrNotFound
+	}
+	return u, nil
 }
 
 // rehash replaces hash, which password matched, with one made with the

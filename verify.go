@@ -80,7 +80,7 @@ func (a *Auth) purposeUser(ctx context.Context, c *token.Claims) (*User, error) 
 // result is the same, so the answer reveals nothing.
 func (a *Auth) RequestPasswordReset(ctx context.Context, email string) error {
 	log := a.logs.named("password_reset")
-	u, err := a.store.UserByEmail(ctx, NormalizeEmail(email))
+	u, err := a.userByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
 		log.DebugContext(ctx, "Password reset for an unknown email")
 		return nil

@@ -278,16 +278,23 @@ func (s *Store) tx(ctx context.Context, fn func(q querier) error) error {
 // txLevel is tx at the given isolation level on MySQL; PostgreSQL keeps its
 // default (READ COMMITTED) and SQLite is serializable.
 func (s *Store) txLevel(ctx context.Context, level sql.IsolationLevel, fn func(q querier) error) error {
-	for attempt := 1; ; attempt++ {
-		var err error
+	return retryDeadlocks(ctx, func() error {
 		switch s.d {
 		case SQLite:
-			err = s.sqliteTx(ctx, fn)
+			return s.sqliteTx(ctx, fn)
 		case MySQL:
-			err = s.sqlTx(ctx, &sql.TxOptions{Isolation: level}, fn)
+			return s.sqlTx(ctx, &sql.TxOptions{Isolation: level}, fn)
 		default:
-			err = s.sqlTx(ctx, nil, fn)
+			return s.sqlTx(ctx, nil, fn)
 		}
+	})
+}
+
+// retryDeadlocks runs fn, a transaction or a single statement, again when
+// the database aborted it to break a deadlock, up to maxTxAttempts times.
+func retryDeadlocks(ctx context.Context, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
 		if err == nil || attempt == maxTxAttempts || !isDeadlock(err) {
 			return err
 		}

@@ -42,9 +42,11 @@ func (s *Store) insertToken(ctx context.Context, q querier, t *fullauth.RefreshT
 }
 
 // SaveRefreshToken stores t. A hash already stored is ErrExists, and a
-// token of a user that does not exist is ErrNotFound.
+// token of a user that does not exist is ErrNotFound. On MySQL the insert
+// can deadlock with a revocation of the same user's tokens (whose locking
+// read takes gap locks), and is then run again like a transaction.
 func (s *Store) SaveRefreshToken(ctx context.Context, t *fullauth.RefreshToken) error {
-	err := s.insertToken(ctx, s.db, t)
+	err := retryDeadlocks(ctx, func() error { return s.insertToken(ctx, s.db, t) })
 	if errors.Is(err, fullauth.ErrExists) || errors.Is(err, fullauth.ErrNotFound) {
 		return err
 	}

@@ -67,7 +67,20 @@ func (k emailKind) spec() emailSpec {
 // link is the frontend URL carrying token. Without a PublicURL (allowed
 // when SMTP is off) it is a path, which is still useful in a log.
 func (n *Notifier) link(k emailKind, token string) string {
-	return n.publicURL + k.spec().path + "?token=" + url.QueryEscape(token)
+	query := "token=" + url.QueryEscape(token)
+	if n.publicURL == nil {
+		return k.spec().path + "?" + query
+	}
+	// Building on url.URL percent-encodes what the base's path needs.
+	// spec().path needs no escaping, so appending it to RawPath too keeps
+	// that a valid encoding of Path.
+	u := *n.publicURL
+	u.Path += k.spec().path
+	if u.RawPath != "" {
+		u.RawPath += k.spec().path
+	}
+	u.RawQuery = query
+	return u.String()
 }
 
 // queueEmail composes the message now and queues its sending. A recipient
@@ -84,7 +97,7 @@ func (n *Notifier) queueEmail(ctx context.Context, k emailKind, to, link string)
 		return
 	}
 	msg := n.compose(k, rcpt, link, time.Now())
-	n.enqueue(ctx, job{
+	n.enqueue(ctx, n.emails, job{
 		log:     log,
 		what:    "email",
 		okLevel: slog.LevelInfo,
@@ -145,18 +158,21 @@ func writePart(mw *multipart.Writer, contentType, content string) {
 // send makes one attempt to hand msg to the server.
 func (s *smtpServer) send(ctx context.Context, from, to string, msg []byte) error {
 	d := net.Dialer{Timeout: smtpDialTimeout}
-	conn, err := d.DialContext(ctx, "tcp", s.addr)
+	raw, err := d.DialContext(ctx, "tcp", s.addr)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer raw.Close()
 	// One deadline bounds the whole conversation, and Close cuts it short.
-	_ = conn.SetDeadline(time.Now().Add(smtpSessionTimeout))
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	// The AfterFunc uses raw, which is never reassigned, so it shares no
+	// variable with this goroutine; a TLS conn reads through raw anyway.
+	_ = raw.SetDeadline(time.Now().Add(smtpSessionTimeout))
+	stop := context.AfterFunc(ctx, func() { _ = raw.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 
+	conn := raw
 	if s.implicitTLS {
-		tc := tls.Client(conn, s.tls)
+		tc := tls.Client(raw, s.tls)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return classifySMTP("tls handshake", err)
 		}

@@ -2,12 +2,14 @@ package notify
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"html"
 	"io"
 	"math/big"
@@ -404,5 +406,74 @@ func TestEmailBadCredentials(t *testing.T) {
 	}
 	if logs.count(t, "ERROR", "email failed; not retrying") != 1 {
 		t.Errorf("log %v lacks the ERROR for the refused login", logs.records(t))
+	}
+}
+
+// TestEmailCloseAwaitingGreeting checks that Close cuts short a session
+// whose server accepted the connection (and TLS) but never greets. Under
+// -race it also guards against the cut racing with the send.
+func TestEmailCloseAwaitingGreeting(t *testing.T) {
+	tests := []struct {
+		name   string
+		scheme string
+	}{
+		{"smtps, after the TLS handshake", "smtps"},
+		{"smtp", "smtp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cert, pool := testCert(t)
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { l.Close() })
+			connected := make(chan struct{}, 1)
+			quit := make(chan struct{})
+			t.Cleanup(func() { close(quit) }) // runs before l.Close, after the notifier's Close
+			go func() {
+				for {
+					c, err := l.Accept()
+					if err != nil {
+						return
+					}
+					go func() {
+						defer c.Close()
+						if tt.scheme == "smtps" {
+							tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert}})
+							if err := tc.Handshake(); err != nil {
+								return
+							}
+						}
+						connected <- struct{}{}
+						<-quit // and never greet
+					}()
+				}
+			}()
+			n, logs := newTestNotifier(t, Config{
+				SMTPURL: tt.scheme + "://" + l.Addr().String(), MailFrom: "no-reply@example.com", PublicURL: "https://app.example.com",
+				TLSConfig: &tls.Config{RootCAs: pool},
+			})
+			if err := n.Hooks(fullauth.Hooks{}).SendVerificationEmail(t.Context(), "user@example.com", "tok"); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-connected:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the notifier did not connect")
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			if err := n.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("Close = %v, want DeadlineExceeded", err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("Close took %v; want it to cut the session short", d)
+			}
+			if got := logs.count(t, "ERROR", "email abandoned: notifier closed during delivery"); got != 1 {
+				t.Errorf("%d ERROR 'email abandoned' records, want 1; log: %v", got, logs.records(t))
+			}
+		})
 	}
 }

@@ -37,18 +37,21 @@
 //	<PublicURL>/reset-password?token=<token>
 //
 // The frontend reads the token from the query and posts it to
-// /verify-email/confirm or /password-reset/confirm.
+// /verify-email/confirm or /password-reset/confirm. PublicURL may have a
+// path, which is percent-encoded as needed, but no query or fragment.
 //
 // # Delivery
 //
-// Hooks only enqueue, so a slow receiver never delays a request. A small
-// fixed pool of workers delivers the queue, so deliveries may arrive out of
-// order; order them by occurred_at. A failed delivery is retried with
+// Hooks only enqueue, so a slow receiver never delays a request. Webhooks
+// and emails have separate queues and worker pools, so a failing webhook
+// receiver neither delays nor crowds out emails. A small fixed pool of
+// workers delivers each queue, so deliveries may arrive out of order;
+// order them by occurred_at. A failed delivery is retried with
 // exponential backoff: webhooks on network errors, 5xx and 429 (honouring
 // Retry-After), emails on network errors and 4xx SMTP replies. Each
-// failure is logged at WARN and a final give-up at ERROR. When the queue is
+// failure is logged at WARN and a final give-up at ERROR. When a queue is
 // full a new delivery is dropped and logged at ERROR. [Notifier.Close]
-// drains the queue.
+// drains the queues.
 package notify
 
 import (
@@ -76,8 +79,9 @@ const (
 	defaultHTTPTimeout  = 10 * time.Second
 	smtpDialTimeout     = 10 * time.Second
 	smtpSessionTimeout  = 60 * time.Second
-	// workers is fixed and small: enough that one hanging receiver does not
-	// hold up everything else, few enough to be gentle on the receivers.
+	// workers, per channel, is fixed and small: enough that one hanging
+	// delivery does not hold up the rest, few enough to be gentle on the
+	// receivers.
 	workers = 4
 )
 
@@ -90,9 +94,12 @@ type Config struct {
 	// 587; STARTTLS when the server offers it) or smtps://… (implicit TLS,
 	// port 465); "" = no SMTP. With a user, AUTH PLAIN is used, which is
 	// refused over an unencrypted connection except to localhost.
-	SMTPURL   string
-	MailFrom  string // FULLAUTH_MAIL_FROM, "addr" or "Name <addr>"; required with SMTPURL
-	PublicURL string // FULLAUTH_PUBLIC_URL: base of the links in emails; required with SMTPURL
+	SMTPURL  string
+	MailFrom string // FULLAUTH_MAIL_FROM, "addr" or "Name <addr>"; required with SMTPURL
+	// PublicURL is FULLAUTH_PUBLIC_URL, the base of the links in emails;
+	// required with SMTPURL. It must not contain '?' or '#'; characters
+	// its path needs escaped (a space, say) are percent-encoded in links.
+	PublicURL string
 
 	// Retry policy; zero means MaxAttempts 6 and FirstBackoff 500ms,
 	// doubling up to 30s between attempts.
@@ -100,8 +107,9 @@ type Config struct {
 	FirstBackoff time.Duration
 
 	HTTPClient *http.Client // nil = a client with a 10 s timeout that does not follow redirects
-	// QueueSize bounds the deliveries waiting for a worker; 0 = 1024. When
-	// it is full, new deliveries are dropped with an ERROR log.
+	// QueueSize bounds the deliveries waiting for a worker, separately for
+	// webhooks and emails; 0 = 1024. When a queue is full, new deliveries
+	// to it are dropped with an ERROR log.
 	QueueSize int
 	// TLSConfig is used for STARTTLS and smtps (for a private CA, or a
 	// test server). nil = the system roots; an empty ServerName is set to
@@ -116,7 +124,7 @@ type Notifier struct {
 	webhookSecret []byte
 	smtp          *smtpServer
 	from          *mail.Address
-	publicURL     string // without trailing slash
+	publicURL     *url.URL // nil without PublicURL; its path has no trailing slash
 	maxAttempts   int
 	firstBackoff  time.Duration
 	maxBackoff    time.Duration // a field so that tests can shorten it
@@ -125,9 +133,12 @@ type Notifier struct {
 	webhookLog *slog.Logger
 	emailLog   *slog.Logger
 
-	mu     sync.RWMutex // guards closed against sends on queue
-	closed bool
-	queue  chan job
+	// Each channel has its own queue and workers, so that retries of
+	// failing webhooks never hold up or crowd out emails.
+	mu       sync.RWMutex // guards closed against sends on the queues
+	closed   bool
+	webhooks chan job // nil without a webhook
+	emails   chan job // nil without SMTP
 
 	ctx    context.Context // cancelled when Close gives up waiting
 	cancel context.CancelFunc
@@ -170,7 +181,7 @@ func New(cfg Config, log *slog.Logger) (*Notifier, error) {
 	}
 	var errs []error
 	if cfg.WebhookURL != "" {
-		if err := checkHTTPURL(cfg.WebhookURL, false); err != nil {
+		if _, err := checkHTTPURL(cfg.WebhookURL); err != nil {
 			errs = append(errs, fmt.Errorf("notify: FULLAUTH_WEBHOOK_URL: %w", err))
 		}
 		if cfg.WebhookSecret == "" {
@@ -179,10 +190,11 @@ func New(cfg Config, log *slog.Logger) (*Notifier, error) {
 		n.webhookURL, n.webhookSecret = cfg.WebhookURL, []byte(cfg.WebhookSecret)
 	}
 	if cfg.PublicURL != "" {
-		if err := checkHTTPURL(cfg.PublicURL, true); err != nil {
+		u, err := parsePublicURL(cfg.PublicURL)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("notify: FULLAUTH_PUBLIC_URL: %w", err))
 		}
-		n.publicURL = strings.TrimRight(cfg.PublicURL, "/")
+		n.publicURL = u
 	}
 	if cfg.SMTPURL != "" {
 		s, err := parseSMTPURL(cfg.SMTPURL, cfg.TLSConfig)
@@ -237,12 +249,21 @@ func New(cfg Config, log *slog.Logger) (*Notifier, error) {
 	if size == 0 {
 		size = defaultQueueSize
 	}
-	n.queue = make(chan job, size)
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.done = make(chan struct{})
 	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(n.work)
+	start := func() chan job {
+		q := make(chan job, size)
+		for range workers {
+			wg.Go(func() { n.work(q) })
+		}
+		return q
+	}
+	if n.webhookURL != "" {
+		n.webhooks = start()
+	}
+	if n.smtp != nil {
+		n.emails = start()
 	}
 	go func() {
 		wg.Wait()
@@ -251,28 +272,55 @@ func New(cfg Config, log *slog.Logger) (*Notifier, error) {
 	return n, nil
 }
 
-// checkHTTPURL accepts an absolute http or https URL; a base for links
-// must not have a query or fragment, since paths are appended to it.
-func checkHTTPURL(raw string, base bool) error {
+// parseURL is url.Parse with an error that quotes nothing of raw: its
+// errors quote the URL, or a piece of it, which can be a password or a
+// token, and configuration errors get printed.
+func parseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return err
+		if _, ok := errors.AsType[url.EscapeError](err); ok {
+			return nil, errors.New("not a valid URL: '%' must begin a %XX escape; write a literal '%' as %25 (the URL is withheld: it may hold a password)")
+		}
+		return nil, errors.New("not a valid URL; percent-encode special characters such as '/', '?', '#', '@' and spaces in the user name and password (the URL is withheld: it may hold a password)")
+	}
+	return u, nil
+}
+
+// checkHTTPURL accepts an absolute http or https URL.
+func checkHTTPURL(raw string) (*url.URL, error) {
+	u, err := parseURL(raw)
+	if err != nil {
+		return nil, err
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("scheme must be http or https, not %q", u.Scheme)
+		return nil, fmt.Errorf("scheme must be http or https, not %q", u.Scheme)
 	}
 	if u.Host == "" {
-		return errors.New("host is missing")
+		return nil, errors.New("host is missing")
 	}
-	if base && (u.RawQuery != "" || u.Fragment != "") {
-		return errors.New("must not have a query or fragment")
+	return u, nil
+}
+
+// parsePublicURL checks the base of the email links and drops its trailing
+// slashes. A path and a query are appended to it, so it must have neither
+// query nor fragment, not even an empty one ("…/?", "…/#"), which url.Parse
+// does not always record; hence the check on raw.
+func parsePublicURL(raw string) (*url.URL, error) {
+	u, err := checkHTTPURL(raw)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if strings.ContainsAny(raw, "?#") {
+		return nil, errors.New("must not have a query or fragment (no '?' or '#')")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = strings.TrimRight(u.RawPath, "/")
+	return u, nil
 }
 
 // parseSMTPURL parses smtp://[user:pass@]host[:port] or smtps://….
 func parseSMTPURL(raw string, tlsConfig *tls.Config) (*smtpServer, error) {
-	u, err := url.Parse(raw)
+	u, err := parseURL(raw)
 	if err != nil {
 		return nil, err
 	}
@@ -324,28 +372,24 @@ func (n *Notifier) Warnings() []string {
 	if n.webhookURL == "" && n.smtp == nil {
 		w = append(w, "Neither FULLAUTH_SMTP_URL nor FULLAUTH_WEBHOOK_URL is set: verification and password-reset emails are not delivered; their links are logged at INFO.")
 	}
-	if n.webhookURL != "" && strings.HasPrefix(n.webhookURL, "http:") && !isLoopback(n.webhookURL) {
+	// url.Parse lower-cases the scheme, so "HTTP://…" is caught too.
+	if u, err := url.Parse(n.webhookURL); err == nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
 		w = append(w, "FULLAUTH_WEBHOOK_URL is not https: webhook payloads, which include verification and reset tokens, travel unencrypted.")
 	}
 	return w
 }
 
-// isLoopback reports whether raw's host is localhost or a loopback address.
-func isLoopback(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	if h == "localhost" {
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(h string) bool {
+	if strings.EqualFold(h, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
 }
 
-// enqueue hands j to the workers without ever waiting.
-func (n *Notifier) enqueue(ctx context.Context, j job) {
+// enqueue hands j to q's workers without ever waiting.
+func (n *Notifier) enqueue(ctx context.Context, q chan job, j job) {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	if n.closed {
@@ -353,7 +397,7 @@ func (n *Notifier) enqueue(ctx context.Context, j job) {
 		return
 	}
 	select {
-	case n.queue <- j:
+	case q <- j:
 	default:
 		j.log.ErrorContext(ctx, j.what+" dropped: delivery queue is full")
 	}
@@ -367,7 +411,11 @@ func (n *Notifier) Close(ctx context.Context) error {
 	n.mu.Lock()
 	if !n.closed {
 		n.closed = true
-		close(n.queue)
+		for _, q := range []chan job{n.webhooks, n.emails} {
+			if q != nil {
+				close(q)
+			}
+		}
 	}
 	n.mu.Unlock()
 	// A drained queue wins over an ended ctx, which select alone would
@@ -389,9 +437,9 @@ func (n *Notifier) Close(ctx context.Context) error {
 	}
 }
 
-// work delivers queued jobs until the queue is closed and empty.
-func (n *Notifier) work() {
-	for j := range n.queue {
+// work delivers q's jobs until q is closed and empty.
+func (n *Notifier) work(q chan job) {
+	for j := range q {
 		n.deliver(j)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -134,6 +136,106 @@ func TestNewRejects(t *testing.T) {
 	}
 }
 
+// TestNewErrorHidesSecrets checks that a URL that does not parse is not
+// echoed, in whole or in part, since it may hold a password or token and
+// the error is printed.
+func TestNewErrorHidesSecrets(t *testing.T) {
+	const from, public = "a@example.com", "https://app.example.com"
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"smtp, bad escape in password", Config{SMTPURL: "smtp://mailer:Sup3r%Secret@mail.example.com", MailFrom: from, PublicURL: public},
+			"FULLAUTH_SMTP_URL: not a valid URL: '%' must begin a %XX escape"},
+		{"smtp, slash in password", Config{SMTPURL: "smtp://mailer:Sup3r/Secret@mail.example.com", MailFrom: from, PublicURL: public},
+			"FULLAUTH_SMTP_URL: not a valid URL"},
+		{"smtp, hash in password", Config{SMTPURL: "smtps://mailer:Sup3r#Secret@mail.example.com", MailFrom: from, PublicURL: public},
+			"FULLAUTH_SMTP_URL: not a valid URL"},
+		{"smtp, space in password", Config{SMTPURL: "smtp://mailer:Sup3r Secret@mail.example.com", MailFrom: from, PublicURL: public},
+			"FULLAUTH_SMTP_URL: not a valid URL"},
+		{"smtp, line break in password", Config{SMTPURL: "smtp://mailer:Sup3r\nSecret@mail.example.com", MailFrom: from, PublicURL: public},
+			"FULLAUTH_SMTP_URL: not a valid URL"},
+		{"webhook, bad escape in password", Config{WebhookURL: "https://hook:Sup3r%Secret@hooks.example.com/x", WebhookSecret: "s"},
+			"FULLAUTH_WEBHOOK_URL: not a valid URL: '%' must begin a %XX escape"},
+		{"webhook, token in path", Config{WebhookURL: "https://hooks.example.com/Sup3r%Secret", WebhookSecret: "s"},
+			"FULLAUTH_WEBHOOK_URL: not a valid URL"},
+		{"webhook, slash in password", Config{WebhookURL: "https://hook:Sup3r/Secret@hooks.example.com", WebhookSecret: "s"},
+			"FULLAUTH_WEBHOOK_URL: not a valid URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, err := New(tt.cfg, nil)
+			if err == nil {
+				n.Close(t.Context())
+				t.Fatalf("New(%+v) = nil error, want one", tt.cfg)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", err, tt.want)
+			}
+			for _, secret := range []string{"Sup3r", "Secret", "%Se"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error %q quotes %q from the URL", err, secret)
+				}
+			}
+		})
+	}
+}
+
+// TestPublicURL checks which bases are accepted and that the links built
+// on them are valid URLs carrying the token in their query.
+func TestPublicURL(t *testing.T) {
+	const token = "a b/+&=#?"
+	q := "?token=" + url.QueryEscape(token)
+	tests := []struct {
+		publicURL string
+		wantLink  string // of the reset email; "" = refused
+	}{
+		{"https://app.example.com", "https://app.example.com/reset-password" + q},
+		{"https://app.example.com/", "https://app.example.com/reset-password" + q},
+		{"http://localhost:3000/app//", "http://localhost:3000/app/reset-password" + q},
+		{"https://app.example.com/my app", "https://app.example.com/my%20app/reset-password" + q},
+		{"https://app.example.com/my%20app/", "https://app.example.com/my%20app/reset-password" + q},
+		{"https://app.example.com/a%2Fb/", "https://app.example.com/a%2Fb/reset-password" + q},
+		{"https://app.example.com/caf\u00e9", "https://app.example.com/caf%C3%A9/reset-password" + q},
+		{"https://app.example.com/a&b=c;d", "https://app.example.com/a&b=c;d/reset-password" + q},
+		{"https://app.example.com/?", ""},
+		{"https://app.example.com?", ""},
+		{"https://app.example.com/#", ""},
+		{"https://app.example.com/?#", ""},
+		{"https://app.example.com/?next=1", ""},
+		{"https://app.example.com/#/app", ""},
+		{"https://app.example.com/app#top", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.publicURL, func(t *testing.T) {
+			n, err := New(Config{PublicURL: tt.publicURL}, nil)
+			if tt.wantLink == "" {
+				if err == nil {
+					n.Close(t.Context())
+					t.Fatalf("New accepted PUBLIC_URL %q (link %q), want it refused", tt.publicURL, n.link(resetEmail, token))
+				}
+				if want := "FULLAUTH_PUBLIC_URL: must not have a query or fragment"; !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not mention %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			defer n.Close(t.Context())
+			got := n.link(resetEmail, token)
+			if got != tt.wantLink {
+				t.Errorf("link = %q, want %q", got, tt.wantLink)
+			}
+			u, err := url.Parse(got)
+			if err != nil || u.Query().Get("token") != token || u.Fragment != "" {
+				t.Errorf("link %q parses to %+v (%v), want token %q in the query and no fragment", got, u, err, token)
+			}
+		})
+	}
+}
+
 func TestNewAccepts(t *testing.T) {
 	tests := []struct {
 		name string
@@ -160,7 +262,10 @@ func TestNewAccepts(t *testing.T) {
 	}
 }
 
-const neitherWarning = "Neither FULLAUTH_SMTP_URL nor FULLAUTH_WEBHOOK_URL is set: verification and password-reset emails are not delivered; their links are logged at INFO."
+const (
+	neitherWarning = "Neither FULLAUTH_SMTP_URL nor FULLAUTH_WEBHOOK_URL is set: verification and password-reset emails are not delivered; their links are logged at INFO."
+	plainWarning   = "FULLAUTH_WEBHOOK_URL is not https: webhook payloads, which include verification and reset tokens, travel unencrypted."
+)
 
 func TestWarnings(t *testing.T) {
 	tests := []struct {
@@ -171,8 +276,11 @@ func TestWarnings(t *testing.T) {
 		{"nothing", Config{}, []string{neitherWarning}},
 		{"webhook https", Config{WebhookURL: "https://hooks.example.com", WebhookSecret: "s"}, nil},
 		{"webhook http on loopback", Config{WebhookURL: "http://127.0.0.1:9000/hook", WebhookSecret: "s"}, nil},
-		{"webhook http remote", Config{WebhookURL: "http://hooks.example.com", WebhookSecret: "s"},
-			[]string{"FULLAUTH_WEBHOOK_URL is not https: webhook payloads, which include verification and reset tokens, travel unencrypted."}},
+		{"webhook http remote", Config{WebhookURL: "http://hooks.example.com", WebhookSecret: "s"}, []string{plainWarning}},
+		{"webhook HTTP remote", Config{WebhookURL: "HTTP://hooks.example.com", WebhookSecret: "s"}, []string{plainWarning}},
+		{"webhook Http remote", Config{WebhookURL: "Http://hooks.example.com/x", WebhookSecret: "s"}, []string{plainWarning}},
+		{"webhook HTTPS", Config{WebhookURL: "HTTPS://hooks.example.com", WebhookSecret: "s"}, nil},
+		{"webhook HTTP on LOCALHOST", Config{WebhookURL: "HTTP://LOCALHOST:9000/hook", WebhookSecret: "s"}, nil},
 		{"smtp", Config{SMTPURL: "smtp://mail.example.com", MailFrom: "a@example.com", PublicURL: "https://app.example.com"}, nil},
 	}
 	for _, tt := range tests {
@@ -252,5 +360,68 @@ func TestHooksWithoutWebhook(t *testing.T) {
 	}
 	if h.SendVerificationEmail == nil || h.SendPasswordResetEmail == nil {
 		t.Error("send hooks are nil; want the log fallback")
+	}
+}
+
+// TestFailingWebhookSparesEmail checks that webhooks retrying against a
+// receiver that answers 503 neither delay nor crowd out a reset email.
+// Their retries take 15 s (0.5+1+2+4+8), so an email that waited for a
+// worker they hold would be late by that much or more.
+func TestFailingWebhookSparesEmail(t *testing.T) {
+	tests := []struct {
+		name      string
+		queueSize int
+		events    int // webhooks fired before the reset
+	}{
+		{"queue with room", 64, 8},
+		{"small queue filled by webhooks", 4, 20},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rc := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusServiceUnavailable)
+			})
+			mb := &mailbox{}
+			port, _ := startSMTP(t, mb, noTLS)
+			n, logs := newTestNotifier(t, Config{
+				WebhookURL: rc.srv.URL, WebhookSecret: testSecret,
+				SMTPURL: "smtp://127.0.0.1:" + port, MailFrom: "no-reply@example.com", PublicURL: "https://app.example.com",
+				QueueSize: tt.queueSize, FirstBackoff: 500 * time.Millisecond,
+			})
+			h := n.Hooks(fullauth.Hooks{})
+			for range tt.events {
+				if err := h.AfterLogin(t.Context(), &fullauth.User{ID: "u"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			start := time.Now()
+			if err := h.SendPasswordResetEmail(t.Context(), "user@example.com", "tok"); err != nil {
+				t.Fatal(err)
+			}
+			const bound = 5 * time.Second
+			for len(mb.messages()) == 0 && time.Since(start) < bound {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if got := len(mb.messages()); got != 1 {
+				t.Errorf("%d emails within %v, want 1; email drops: %d", got, bound, logs.count(t, "ERROR", "email dropped"))
+			}
+
+			// The webhooks are still retrying: Close gives up on them and
+			// logs each one it accepted as dropped or abandoned.
+			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+			defer cancel()
+			if err := n.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("Close = %v, want DeadlineExceeded", err)
+			}
+			accepted := tt.events + 1 - logs.count(t, "ERROR", "webhook dropped: delivery queue is full")
+			if got := logs.count(t, "ERROR", "webhook dropped: notifier closed") + logs.count(t, "ERROR", "webhook abandoned"); got != accepted {
+				t.Errorf("Close reported %d webhooks dropped or abandoned, want %d", got, accepted)
+			}
+			for _, r := range logs.records(t) {
+				if r["logger"] == "fullauth.email" && r["level"] == "ERROR" {
+					t.Errorf("email ERROR record %v, want none", r)
+				}
+			}
+		})
 	}
 }

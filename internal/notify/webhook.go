@@ -41,7 +41,7 @@ func (n *Notifier) webhook(ctx context.Context, event string, data map[string]an
 	}
 	id := rand.Text()
 	sig := sign(n.webhookSecret, body)
-	n.enqueue(ctx, job{
+	n.enqueue(ctx, n.webhooks, job{
 		log:     n.webhookLog.With("event", event, "delivery", id),
 		okLevel: slog.LevelDebug,
 		what:    "webhook",

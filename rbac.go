@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 )
 
 // SupportsRoles reports whether the store keeps roles ([RoleStore]).
@@ -91,6 +92,9 @@ func (a *Auth) RemoveRole(ctx context.Context, by *User, userID, role string) er
 	if a.roles == nil {
 		return ErrUnsupported
 	}
+	if validName("role", role, 100) != nil {
+		return nil // a name no role can have is absent, whatever the store's collation makes of it
+	}
 	if err := a.roles.RemoveRole(ctx, userID, role); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
@@ -122,6 +126,9 @@ func (a *Auth) RemovePermission(ctx context.Context, by *User, role, permission 
 	if !a.SupportsPermissions() {
 		return ErrUnsupported
 	}
+	if validName("role", role, 100) != nil || validName("permission", permission, 200) != nil {
+		return nil // as in RemoveRole
+	}
 	if err := a.perms.RemovePermission(ctx, role, permission); err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
@@ -146,6 +153,11 @@ func (a *Auth) RolePermissions(ctx context.Context, role string) ([]string, erro
 func validName(field, name string, maxLen int) error {
 	if name == "" || len([]rune(name)) > maxLen || !validText(name) {
 		return &ValidationError{Field: field, Message: field + " must be 1 to " + itoa(maxLen) + " characters of text"}
+	}
+	// MySQL compares such names padded with spaces, so "admin " would be
+	// "admin" there and not elsewhere.
+	if strings.TrimSpace(name) != name {
+		return &ValidationError{Field: field, Message: field + " must not begin or end with white space"}
 	}
 	return nil
 }

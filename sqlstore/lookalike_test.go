@@ -59,3 +59,43 @@ func TestLookalikeEmailsAreOtherAccounts(t *testing.T) {
 		}
 	})
 }
+
+// MySQL compares names padded with spaces ("admin " = "admin"), so names
+// with surrounding white space are refused when assigned and are absent when
+// removed, on every database alike.
+func TestRoleNamesWithSurroundingSpace(t *testing.T) {
+	admin := &fullauth.User{ID: "admin"}
+	forEach(t, func(t *testing.T, b backend) {
+		s, _ := b.newStore(t)
+		a, err := fullauth.New(s, fullauth.Config{
+			SecretKey: []byte("sqlstore-lookalike-secret-0123456789"),
+			Argon2:    password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
+			Logger:    slog.New(slog.DiscardHandler),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := a.Register(t.Context(), "ren@example.com", "correct-horse-battery")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.AssignRole(t.Context(), admin, u.ID, "admin"); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"admin ", " admin", "admin\t"} {
+			var ve *fullauth.ValidationError
+			if err := a.AssignRole(t.Context(), admin, u.ID, name); !errors.As(err, &ve) {
+				t.Errorf("AssignRole(%q) err = %v, want a ValidationError", name, err)
+			}
+			if err := a.AssignPermission(t.Context(), admin, name, "posts:write"); !errors.As(err, &ve) {
+				t.Errorf("AssignPermission(%q, …) err = %v, want a ValidationError", name, err)
+			}
+			if err := a.RemoveRole(t.Context(), admin, u.ID, name); err != nil {
+				t.Errorf("RemoveRole(%q) err = %v, want nil", name, err)
+			}
+		}
+		if roles, err := a.Roles(t.Context(), u.ID); err != nil || len(roles) != 1 || roles[0] != "admin" {
+			t.Errorf("roles after removing names with spaces = %q, %v; want [admin]", roles, err)
+		}
+	})
+}

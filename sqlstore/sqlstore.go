@@ -22,8 +22,11 @@
 //
 //   - SQLite 3.35 or later: modernc.org/sqlite (driver "sqlite"). Set
 //     foreign_keys(1), busy_timeout and WAL as above. Transactions always
-//     begin with BEGIN IMMEDIATE, whatever _txlock says. An in-memory
-//     database needs a single connection (db.SetMaxOpenConns(1)).
+//     begin with BEGIN IMMEDIATE, whatever _txlock says. A Store's own
+//     writes queue in the Store, one at a time, so busy_timeout is only
+//     waited on for other processes (and other Stores) on the same file.
+//     An in-memory database needs a single connection
+//     (db.SetMaxOpenConns(1)).
 //   - PostgreSQL: github.com/jackc/pgx/v5/stdlib (driver "pgx"). The tables
 //     live in the first schema of the search_path.
 //   - MySQL 8.0 or later, MariaDB 10.3 or later: github.com/go-sql-driver/mysql
@@ -118,6 +121,14 @@ type Store struct {
 	cacheStmts bool
 	stmts      sync.Map // query text → *sql.Stmt
 	nStmts     atomic.Int32
+
+	// writeSlot, on SQLite, lets one of this store's writes at a time wait
+	// for the database's write lock. SQLite's busy handler polls, and with
+	// dozens of writers waiting some starve past busy_timeout ("database
+	// is locked"); a channel queues them first come, first served, and a
+	// waiter can give up with its context. nil on other databases, whose
+	// writers queue on row locks.
+	writeSlot chan struct{}
 }
 
 const maxStmts = 256
@@ -140,7 +151,25 @@ func New(db *sql.DB, d Dialect) *Store {
 	default:
 		panic("sqlstore: unknown dialect " + d.String())
 	}
-	return &Store{db: db, d: d, cacheStmts: d != Postgres}
+	s := &Store{db: db, d: d, cacheStmts: d != Postgres}
+	if d == SQLite {
+		s.writeSlot = make(chan struct{}, 1)
+	}
+	return s
+}
+
+// startWrite waits for this store's turn to write (see writeSlot) and
+// returns the function that ends it.
+func (s *Store) startWrite(ctx context.Context) (end func(), err error) {
+	if s.writeSlot == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.writeSlot <- struct{}{}:
+		return func() { <-s.writeSlot }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // querier is what *sql.DB, *sql.Tx and *sql.Conn have in common.
@@ -224,7 +253,27 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// writing runs fn, a write through the pool that exec cannot see (UPDATE …
+// RETURNING read through query), in this store's turn to write.
+func (s *Store) writing(ctx context.Context, fn func() error) error {
+	end, err := s.startWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
+	return fn()
+}
+
+// exec runs a statement that writes. Outside a transaction (q is the
+// pool) it takes its turn to write first; a transaction has taken it.
 func (s *Store) exec(ctx context.Context, q querier, query string, args ...any) (sql.Result, error) {
+	if q == querier(s.db) {
+		end, err := s.startWrite(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer end()
+	}
 	r, text := s.on(ctx, q, query)
 	return r.ExecContext(ctx, text, args...)
 }
@@ -320,6 +369,11 @@ func (s *Store) sqlTx(ctx context.Context, opts *sql.TxOptions, fn func(q querie
 }
 
 func (s *Store) sqliteTx(ctx context.Context, fn func(q querier) error) error {
+	end, err := s.startWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err

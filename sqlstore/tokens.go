@@ -188,11 +188,13 @@ func (s *Store) revokeWhere(ctx context.Context, where string, args ...any) ([]s
 			return err
 		})
 	} else {
-		var rows *sql.Rows
-		rows, err = s.query(ctx, s.db, "UPDATE fullauth_refresh_tokens SET revoked = true WHERE "+where+" AND revoked = false RETURNING family_id", args...)
-		if err == nil {
-			err = collect(rows)
-		}
+		err = s.writing(ctx, func() error {
+			rows, err := s.query(ctx, s.db, "UPDATE fullauth_refresh_tokens SET revoked = true WHERE "+where+" AND revoked = false RETURNING family_id", args...)
+			if err != nil {
+				return err
+			}
+			return collect(rows)
+		})
 	}
 	if err != nil {
 		return nil, err

@@ -149,7 +149,10 @@ func (s *Store) UpdateUser(ctx context.Context, id string, upd fullauth.UserUpda
 			return err
 		})
 	} else {
-		u, err = s.scanUser(s.queryRow(ctx, s.db, update+" RETURNING "+userCols, args...))
+		err = s.writing(ctx, func() (err error) {
+			u, err = s.scanUser(s.queryRow(ctx, s.db, update+" RETURNING "+userCols, args...))
+			return err
+		})
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

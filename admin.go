@@ -44,13 +44,16 @@ func (a *Auth) SetActive(ctx context.Context, by *User, userID string, active bo
 	if err != nil {
 		return nil, err
 	}
-	a.changed(ctx, userID)
+	// The marks go under the id as the store spells it, which is the one
+	// tokens carry: a store may accept other spellings of it (SQL stores
+	// take upper-case or unhyphenated UUIDs).
+	a.changed(ctx, u.ID)
 	if !active {
-		if err := a.revokeUser(ctx, userID); err != nil {
+		if err := a.revokeUser(ctx, u.ID); err != nil {
 			return nil, err
 		}
 	}
-	a.logs.named("admin").InfoContext(ctx, "Account active state changed", "user_id", userID, "active", active, "by", by.ID)
+	a.logs.named("admin").InfoContext(ctx, "Account active state changed", "user_id", u.ID, "active", active, "by", by.ID)
 	return u, nil
 }
 
@@ -64,6 +67,6 @@ func (a *Auth) AdminDeleteUser(ctx context.Context, by *User, userID string) err
 	if err := a.DeleteUser(ctx, u); err != nil {
 		return err
 	}
-	a.logs.named("admin").WarnContext(ctx, "Account deleted by an administrator", "user_id", userID, "by", by.ID)
+	a.logs.named("admin").WarnContext(ctx, "Account deleted by an administrator", "user_id", u.ID, "by", by.ID)
 	return nil
 }

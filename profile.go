@@ -28,7 +28,7 @@ func (a *Auth) UpdateProfile(ctx context.Context, userID string, upd ProfileUpda
 	if err != nil {
 		return nil, err
 	}
-	a.changed(ctx, userID)
+	a.changed(ctx, u.ID)
 	return u, nil
 }
 

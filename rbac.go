@@ -76,14 +76,15 @@ func (a *Auth) AssignRole(ctx context.Context, by *User, userID, role string) er
 	if err := validName("role", role, 100); err != nil {
 		return err
 	}
-	if _, err := a.store.User(ctx, userID); err != nil {
+	u, err := a.store.User(ctx, userID)
+	if err != nil {
 		return err
 	}
-	if err := a.roles.AddRole(ctx, userID, role); err != nil {
+	if err := a.roles.AddRole(ctx, u.ID, role); err != nil {
 		return err
 	}
-	a.changed(ctx, userID)
-	a.logs.named("admin").InfoContext(ctx, "Role assigned", "role", role, "user_id", userID, "by", by.ID)
+	a.changed(ctx, u.ID) // the id as tokens carry it, as in SetActive
+	a.logs.named("admin").InfoContext(ctx, "Role assigned", "role", role, "user_id", u.ID, "by", by.ID)
 	return nil
 }
 
@@ -95,11 +96,17 @@ func (a *Auth) RemoveRole(ctx context.Context, by *User, userID, role string) er
 	if validName("role", role, 100) != nil {
 		return nil // a name no role can have is absent, whatever the store's collation makes of it
 	}
-	if err := a.roles.RemoveRole(ctx, userID, role); err != nil && !errors.Is(err, ErrNotFound) {
+	u, err := a.store.User(ctx, userID)
+	if errors.Is(err, ErrNotFound) {
+		return nil // nobody to take it from
+	} else if err != nil {
 		return err
 	}
-	a.changed(ctx, userID)
-	a.logs.named("admin").InfoContext(ctx, "Role removed", "role", role, "user_id", userID, "by", by.ID)
+	if err := a.roles.RemoveRole(ctx, u.ID, role); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	a.changed(ctx, u.ID) // the id as tokens carry it, as in SetActive
+	a.logs.named("admin").InfoContext(ctx, "Role removed", "role", role, "user_id", u.ID, "by", by.ID)
 	return nil
 }
 

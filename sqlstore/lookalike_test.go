@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/fullauth/fullauth"
@@ -96,6 +97,82 @@ func TestRoleNamesWithSurroundingSpace(t *testing.T) {
 		}
 		if roles, err := a.Roles(t.Context(), u.ID); err != nil || len(roles) != 1 || roles[0] != "admin" {
 			t.Errorf("roles after removing names with spaces = %q, %v; want [admin]", roles, err)
+		}
+	})
+}
+
+// The SQL stores accept other spellings of a user id (upper case, no
+// hyphens). Changes made through such a spelling must still reach the
+// user's tokens, which carry the id as the store returns it.
+func TestChangesThroughAnotherSpellingOfTheID(t *testing.T) {
+	admin := &fullauth.User{ID: "admin"}
+	forEach(t, func(t *testing.T, b backend) {
+		s, _ := b.newStore(t)
+		var resets []string
+		a, err := fullauth.New(s, fullauth.Config{
+			SecretKey: []byte("sqlstore-lookalike-secret-0123456789"),
+			Argon2:    password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
+			Logger:    slog.New(slog.DiscardHandler),
+			Hooks: fullauth.Hooks{SendPasswordResetEmail: func(_ context.Context, _, tok string) error {
+				resets = append(resets, tok)
+				return nil
+			}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := a.Register(t.Context(), "ida@example.com", "correct-horse-battery")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{strings.ToUpper(u.ID), strings.ReplaceAll(u.ID, "-", "")} {
+			if got, err := s.User(t.Context(), id); err != nil || got.ID != u.ID {
+				t.Fatalf("User(%q) = %v, %v; want the user %s (the premise of this test)", id, got, err, u.ID)
+			}
+		}
+		other := strings.ToUpper(u.ID)
+		_, pair, err := a.Login(t.Context(), u.Email, "correct-horse-battery", fullauth.ClientInfo{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hasEditor := func() bool {
+			t.Helper()
+			me, _, err := a.Authenticate(t.Context(), pair.AccessToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ok, err := a.HasRole(t.Context(), me, "editor")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if err := a.AssignRole(t.Context(), admin, other, "editor"); err != nil {
+			t.Fatal(err)
+		}
+		if !hasEditor() {
+			t.Error("after AssignRole through the upper-case id, the next request lacks the role")
+		}
+		if err := a.RemoveRole(t.Context(), admin, other, "editor"); err != nil {
+			t.Fatal(err)
+		}
+		if hasEditor() {
+			t.Error("after RemoveRole through the upper-case id, the next request still has the role")
+		}
+
+		if err := a.RequestPasswordReset(t.Context(), u.Email); err != nil || len(resets) != 1 {
+			t.Fatalf("RequestPasswordReset: %v, %d emails", err, len(resets))
+		}
+		for _, active := range []bool{false, true} {
+			if _, err := a.SetActive(t.Context(), admin, other, active); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := a.ResetPassword(t.Context(), resets[0], "taken-back-by-an-old-link"); !errors.Is(err, fullauth.ErrInvalidToken) {
+			t.Errorf("ResetPassword with a link sent before deactivation through the upper-case id: err = %v, want ErrInvalidToken", err)
+		}
+		if _, _, err := a.Authenticate(t.Context(), pair.AccessToken); !errors.Is(err, fullauth.ErrInvalidToken) {
+			t.Errorf("Authenticate after deactivation through the upper-case id: err = %v, want ErrInvalidToken", err)
 		}
 	})
 }

@@ -104,27 +104,33 @@ func New(store Store, cfg Config) (*Auth, error) {
 	return a, nil
 }
 
-// readyLine is the INFO line of CONTRACT §20.
+// readyLine is the INFO line of CONTRACT §20: each feature's backend as
+// resolved (or off), and the passkey challenges' when passkeys are on.
 func (a *Auth) readyLine(memoryKV bool) string {
-	kind := "memory"
-	if !memoryKV {
-		kind = "kv"
-		if a.cfg.Backends.Default != "" {
-			kind = a.cfg.Backends.Default
+	backend := func(b string) string {
+		switch {
+		case memoryKV:
+			return "memory"
+		case b != "":
+			return b
 		}
+		return "kv" // a KV of the caller's, with no backend named
 	}
-	state := func(off bool) string {
+	state := func(off bool, b string) string {
 		if off {
 			return "off"
 		}
-		return kind
+		return backend(b)
 	}
+	b := a.cfg.Backends
+	line := fmt.Sprintf("fullauth ready: blacklist=%s lockout=%s ratelimit=%s",
+		state(a.cfg.DisableBlacklist, b.Blacklist), state(a.cfg.DisableLockout, b.Lockout), state(a.cfg.DisableRateLimit, b.RateLimit))
 	passkeys := "off"
 	if a.cfg.Passkeys.Enabled {
+		line += " passkey=" + backend(b.PasskeyChallenge)
 		passkeys = "on"
 	}
-	return fmt.Sprintf("fullauth ready: blacklist=%s lockout=%s ratelimit=%s | passkeys=%s | oauth=none",
-		state(a.cfg.DisableBlacklist), state(a.cfg.DisableLockout), state(a.cfg.DisableRateLimit), passkeys)
+	return line + " | passkeys=" + passkeys + " | oauth=none"
 }
 
 // Config returns the resolved configuration, defaults applied.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fullauth/fullauth/password"
 )
@@ -75,7 +76,7 @@ const generatedSecretWarning = "FULLAUTH_SECRET_KEY is not set. A random key has
 // fastapi-fullauth reports (CONTRACT §7.4), with its exact text: Redis
 // required but REDIS_URL unset (only for enabled features, and only when
 // KV is nil, since a given KV needs no URL), a secret shorter than 32
-// bytes, then the passkey checks. The checks Go adds follow. On error the
+// characters, then the passkey checks. The checks Go adds follow. On error the
 // Config and warnings are returned as far as they were resolved.
 func (c Config) Resolve() (Config, []string, error) {
 	r := c.withDefaults()
@@ -99,7 +100,7 @@ func (c Config) Resolve() (Config, []string, error) {
 	if r.SecretKey == nil {
 		r.SecretKey = []byte(generateSecretKey())
 		warnings = append(warnings, generatedSecretWarning)
-	} else if len(r.SecretKey) < 32 {
+	} else if utf8.RuneCount(r.SecretKey) < 32 { // characters, as Python's len() counts them
 		problems = append(problems, "SECRET_KEY must be at least 32 characters. Generate one with: fullauth secret")
 	}
 

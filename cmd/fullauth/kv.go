@@ -42,9 +42,20 @@ func openSharedState(cfg fullauth.Config) (*sharedState, error) {
 		return nil, err
 	}
 	b := resolved.Backends
-	features := []string{b.Blacklist, b.Lockout, b.RateLimit, b.PasskeyChallenge}
+	// A feature that is off keeps no state, so its backend setting does
+	// not count (§24.16): it neither needs Redis nor gets a client.
+	on := func(enabled bool, backend string) string {
+		if !enabled {
+			return "memory"
+		}
+		return backend
+	}
+	b.Blacklist = on(!resolved.DisableBlacklist, b.Blacklist)
+	b.Lockout = on(!resolved.DisableLockout, b.Lockout)
+	b.RateLimit = on(!resolved.DisableRateLimit, b.RateLimit)
+	b.PasskeyChallenge = on(resolved.Passkeys.Enabled, b.PasskeyChallenge)
 	anyRedis := false
-	for _, f := range features {
+	for _, f := range []string{b.Blacklist, b.Lockout, b.RateLimit, b.PasskeyChallenge} {
 		anyRedis = anyRedis || f == "redis"
 	}
 	st := &sharedState{}

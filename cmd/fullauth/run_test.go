@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -208,6 +209,8 @@ func TestCheckInvalid(t *testing.T) {
 		{"server settings", map[string]string{"FULLAUTH_SECRET_KEY": testSecret, "FULLAUTH_DATABASE_URL": "oracle://x", "FULLAUTH_AUTO_MIGRATE": "maybe"},
 			"DATABASE_URL: unsupported scheme \"oracle\"; expected sqlite:PATH, sqlite::memory:, postgres://… or mysql://…\n" +
 				"AUTO_MIGRATE: Input should be a valid boolean, unable to interpret input, got \"maybe\"\n"},
+		{"secret counted in characters", map[string]string{"FULLAUTH_SECRET_KEY": strings.Repeat("é", 16)}, // 32 bytes
+			"SECRET_KEY must be at least 32 characters. Generate one with: fullauth secret\n"},
 		{"redis url", map[string]string{"FULLAUTH_SECRET_KEY": testSecret, "FULLAUTH_REDIS_URL": "http://127.0.0.1:6379"},
 			"REDIS_URL: invalid URL: must start with redis:// or rediss://\n"},
 		{"notifier", map[string]string{"FULLAUTH_SECRET_KEY": testSecret, "FULLAUTH_WEBHOOK_URL": "http://127.0.0.1:9/hook"},
@@ -220,6 +223,23 @@ func TestCheckInvalid(t *testing.T) {
 			want := "Config error: could not construct FullAuthConfig from the environment.\n\n" + tc.want
 			if code != 1 || out != want {
 				t.Errorf("check: code %d, stdout:\n%s\nwant code 1 and:\n%s", code, out, want)
+			}
+		})
+	}
+}
+
+// A feature that is off needs no Redis, whatever its backend says (§24.16).
+func TestCheckDisabledFeatureNeedsNoRedis(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"FULLAUTH_PASSKEY_CHALLENGE_BACKEND": "redis"}, // passkeys are off
+		{"FULLAUTH_BLACKLIST_BACKEND": "redis", "FULLAUTH_BLACKLIST_ENABLED": "false"},
+		{"FULLAUTH_LOCKOUT_BACKEND": "redis", "FULLAUTH_LOCKOUT_ENABLED": "false"},
+	} {
+		env["FULLAUTH_SECRET_KEY"] = testSecret
+		t.Run(fmt.Sprint(env), func(t *testing.T) {
+			inTempDir(t)
+			if code, out, _ := cli(t, env, "check"); code != 0 {
+				t.Errorf("check: code %d, want 0; stdout:\n%s", code, out)
 			}
 		})
 	}

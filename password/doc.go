@@ -54,6 +54,14 @@
 //	hash              4 .. 128 bytes
 //	bcrypt cost       bcrypt.MinCost .. bcrypt.MaxCost (4 .. 31)
 //
+// Within those bounds, a stored hash that would cost more than 16 times
+// the configured hash to verify (argon2: memory × passes; bcrypt: more
+// than 4 cost steps above the configured cost) is reported as no match
+// without hashing, so that a tampered row cannot hold the pool for minutes
+// (argon2 at m=1 GiB, t=64) or a day (bcrypt cost 31). A deployment that
+// lowers its parameters by more than that factor leaves its users with
+// older hashes unable to sign in until they reset their passwords.
+//
 // The parser is strict: the fields must appear in the order m, t, p; the
 // optional keyid and data fields, padding, line breaks, leading zeros and
 // trailing garbage are all refused. Any string it accepts re-encodes to
@@ -66,7 +74,9 @@
 // pool of [Options.Workers] slots, one per CPU by default. A bcrypt call
 // takes one slot and an argon2 call one per lane (an argon2id hash with p=4
 // runs four goroutines), so hashing never keeps more goroutines busy than
-// there are CPUs. A call
+// there are CPUs. A stored argon2 hash that needs more memory per lane than
+// the configured one takes more slots in proportion (up to the whole
+// pool), so the pool bounds memory as well. A call
 // that finds the pool full waits for a slot, and gives up with the
 // context's error if the context ends first. Create one [Hasher] per
 // process and share it: the pool is per Hasher.

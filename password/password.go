@@ -226,7 +226,7 @@ func (h *Hasher) Verify(ctx context.Context, encoded, plain string) (bool, error
 	// Everything that can be rejected without hashing is rejected before a
 	// slot is taken, so garbage never queues behind real work.
 	if isBcrypt(encoded) {
-		if _, ok := bcryptCost(encoded); !ok || len(plain) > maxBcryptLen {
+		if cost, ok := bcryptCost(encoded); !ok || len(plain) > maxBcryptLen || cost > h.cost+maxStoredCostLog2 {
 			return false, nil
 		}
 		if err := h.acquire(ctx, 1); err != nil {
@@ -250,7 +250,10 @@ func (h *Hasher) Verify(ctx context.Context, encoded, plain string) (bool, error
 	default: // argon2d: not implemented by x/crypto
 		return false, nil
 	}
-	slots := h.weight(p.threads)
+	if uint64(p.memory)*uint64(p.time) > maxStoredCost*uint64(h.argon2.MemoryKiB)*uint64(h.argon2.Time) {
+		return false, nil
+	}
+	slots := h.argon2Weight(p)
 	if err := h.acquire(ctx, slots); err != nil {
 		return false, err
 	}
@@ -298,6 +301,14 @@ func (h *Hasher) acquire(ctx context.Context, n int) error {
 		return err
 	}
 	if err := h.take(ctx, n); err != nil {
+		return err
+	}
+	// When the slots and the end of ctx came together, take may have
+	// picked the slots: a cancelled request still must not hash.
+	if err := ctx.Err(); err != nil {
+		for range n {
+			<-h.sem
+		}
 		return err
 	}
 	h.count(1)
@@ -379,6 +390,27 @@ func (h *Hasher) count(delta int) {
 // per lane, as x/crypto runs a goroutine per lane, but never more than the
 // pool has.
 func (h *Hasher) weight(lanes uint8) int { return min(int(lanes), cap(h.sem)) }
+
+// argon2Weight is weight for verifying an argon2 hash with parameters p:
+// its lanes, or more when it needs more memory per lane than a hash of the
+// configured parameters does, so that the pool bounds memory as well as
+// CPU (a stored hash can ask for up to maxStoredCost times the configured
+// memory, with one lane).
+func (h *Hasher) argon2Weight(p phc) int {
+	perLane := max(uint64(h.argon2.MemoryKiB)/uint64(h.argon2.Threads), 1)
+	byMemory := (uint64(p.memory) + perLane - 1) / perLane
+	return min(max(int(p.threads), int(min(byMemory, uint64(cap(h.sem))))), cap(h.sem))
+}
+
+// A stored hash may cost at most maxStoredCost times what a hash of the
+// configured parameters costs to verify (argon2: memory × passes; bcrypt:
+// maxStoredCostLog2 more cost steps). Beyond that, Verify reports no match
+// without hashing: a tampered row, or one from a far costlier setup, must
+// not hold the pool for minutes or hours (bcrypt's cost 31 takes a day).
+const (
+	maxStoredCostLog2 = 4
+	maxStoredCost     = 1 << maxStoredCostLog2
+)
 
 // isBcrypt reports whether encoded carries one of the bcrypt prefixes that
 // Verify dispatches on.

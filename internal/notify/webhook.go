@@ -8,10 +8,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +73,11 @@ func (n *Notifier) post(ctx context.Context, event, id, sig string, body []byte)
 	req.Header.Set("X-Fullauth-Signature", sig)
 	resp, err := n.client.Do(req)
 	if err != nil {
+		// *url.Error quotes the URL, which can carry a token in its path
+		// or query; the logs get the operation and the cause only.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+		}
 		return err
 	}
 	// Reading a little of the body lets the connection be reused.

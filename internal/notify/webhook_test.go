@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -370,5 +372,35 @@ func TestCloseDrains(t *testing.T) {
 	}
 	if err := n.Close(t.Context()); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// A failed delivery is logged without the webhook URL, which can carry a
+// token in its path or query (net/http's errors quote it).
+func TestWebhookFailureLogHidesTheURL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing answers there now
+	cfg := webhookConfig("http://" + addr + "/hook/T0K3N?token=QSECRET")
+	cfg.MaxAttempts = 1
+	n, logs := newTestNotifier(t, cfg)
+	if err := n.Hooks(fullauth.Hooks{}).AfterLogout(t.Context(), "u1"); err != nil {
+		t.Fatal(err)
+	}
+	closeNow(t, n)
+	records := logs.records(t)
+	if logs.count(t, "ERROR", "webhook failed; giving up") != 1 {
+		t.Fatalf("records = %v, want one ERROR \"webhook failed; giving up\"", records)
+	}
+	for _, r := range records {
+		if s := fmt.Sprint(r); strings.Contains(s, "T0K3N") || strings.Contains(s, "QSECRET") {
+			t.Errorf("a log record holds the URL's secrets: %s", s)
+		}
+		if err, _ := r["err"].(string); r["level"] == "ERROR" && !strings.Contains(err, "refused") {
+			t.Errorf("the ERROR record's err = %q, want the cause (connection refused)", err)
+		}
 	}
 }

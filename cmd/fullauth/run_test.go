@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -179,13 +180,14 @@ func TestCheckWarnings(t *testing.T) {
 			"  - FULLAUTH_SECRET_KEY is not set. A random key has been generated. Tokens will be invalidated on restart. Set FULLAUTH_SECRET_KEY for production.\n" +
 			"  - In-memory backends in use: BLACKLIST_BACKEND, LOCKOUT_BACKEND, RATE_LIMIT_BACKEND, PASSKEY_CHALLENGE_BACKEND.",
 		"\n  - Neither FULLAUTH_SMTP_URL nor FULLAUTH_WEBHOOK_URL is set",
-		"\n\n3 warning(s). Config is usable but review the above.\n",
+		"\n  - PASSKEY_ENABLED is set but this server cannot serve passkeys yet",
+		"\n\n4 warning(s). Config is usable but review the above.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("check output lacks %q; got:\n%s", want, out)
 		}
 	}
-	if !strings.HasSuffix(out, "3 warning(s). Config is usable but review the above.\n") {
+	if !strings.HasSuffix(out, "4 warning(s). Config is usable but review the above.\n") {
 		t.Errorf("check output does not end with the warning count:\n%s", out)
 	}
 	if _, err := os.Stat("fullauth.db"); err == nil {
@@ -240,6 +242,43 @@ func TestCheckDisabledFeatureNeedsNoRedis(t *testing.T) {
 			inTempDir(t)
 			if code, out, _ := cli(t, env, "check"); code != 0 {
 				t.Errorf("check: code %d, want 0; stdout:\n%s", code, out)
+			}
+		})
+	}
+}
+
+// Passkey and OAuth settings, which this server cannot serve yet, are
+// warned about as §21 warns about an adapter that cannot serve them.
+func TestCheckWarnsOfUnservedPasskeysAndOAuth(t *testing.T) {
+	passkeys := "PASSKEY_ENABLED is set but this server cannot serve passkeys yet; passkey routes will not be registered."
+	oauth := "OAuth providers are configured but this server cannot serve OAuth yet; OAuth routes will not be registered."
+	tests := []struct {
+		name       string
+		env        map[string]string
+		want, lack []string
+	}{
+		{"neither", nil, nil, []string{passkeys, oauth}},
+		{"passkeys", map[string]string{"FULLAUTH_PASSKEY_RP_ID": "example.com", "FULLAUTH_ORIGINS": `["https://example.com"]`}, []string{passkeys}, []string{oauth}},
+		{"oauth", map[string]string{"FULLAUTH_OAUTH_GITHUB_CLIENT_ID": "abc"}, []string{oauth}, []string{passkeys}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			inTempDir(t)
+			env := map[string]string{"FULLAUTH_SECRET_KEY": testSecret}
+			maps.Copy(env, tc.env)
+			code, out, _ := cli(t, env, "check")
+			if code != 0 {
+				t.Fatalf("check: code %d, want 0; stdout:\n%s", code, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, "  - "+w+"\n") {
+					t.Errorf("check output lacks the warning %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tc.lack {
+				if strings.Contains(out, w) {
+					t.Errorf("check output has the warning %q:\n%s", w, out)
+				}
 			}
 		})
 	}

@@ -271,8 +271,20 @@ func parseBool(s string) (v, ok bool) {
 	return false, false
 }
 
-// serverWarnings are the warnings the server adds to the library's.
+// serverWarnings are the warnings the server adds to the library's: the
+// ones CONTRACT §21 gives for passkey and OAuth settings that cannot be
+// served, which is so for every such setting until this server has the
+// passkey and OAuth routes.
 func (s *settings) serverWarnings() []string {
 	var w []string
+	if s.cfg.Passkeys.Enabled {
+		w = append(w, "PASSKEY_ENABLED is set but this server cannot serve passkeys yet; passkey routes will not be registered.")
+	}
+	for _, provider := range []string{"GOOGLE", "GITHUB", "DISCORD", "GITLAB", "OIDC"} {
+		if v, ok := s.lookup("FULLAUTH_OAUTH_" + provider + "_CLIENT_ID"); ok && strings.TrimSpace(v) != "" {
+			w = append(w, "OAuth providers are configured but this server cannot serve OAuth yet; OAuth routes will not be registered.")
+			break
+		}
+	}
 	return w
 }

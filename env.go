@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -410,14 +411,18 @@ func (r *envReader) rateLimits(name string) RateLimits {
 // environment wins over the file, as in fastapi-fullauth. A missing file is
 // not an error. A nil lookup reads the file alone.
 //
-// The file is UTF-8 text of KEY=VALUE lines. Blank lines and lines starting
+// The file is UTF-8 text of KEY=VALUE lines, read as python-dotenv (which
+// fastapi-fullauth's settings use) reads it. Blank lines and lines starting
 // with # are skipped, and a line may start with "export ". Whitespace around
-// the key and the value is trimmed. A value in single quotes is taken
-// literally; a value in double quotes may use the escapes \n, \r, \t, \",
-// \' and \\ (and \a \b \f \v); either kind of quoted value may span lines.
-// An unquoted value ends at a " #" comment. The last definition of a key
-// wins. Every malformed line is reported, by line number, in a
-// [*ConfigError]; values are never echoed, since they may be secrets.
+// the key and the value is trimmed. In a value in single quotes only \\ and
+// \' are escapes; a value in double quotes may use the escapes \n, \r, \t,
+// \", \' and \\ (and \a \b \f \v); either kind of quoted value may span
+// lines. An unquoted value ends at a " #" comment. Line ends may be \n, \r\n
+// or \r. In every value, ${NAME} and ${NAME:-default} are replaced by NAME's
+// value as defined earlier in the file, else in lookup, else by default (or
+// nothing); $NAME is left as it is. The last definition of a key wins.
+// Every malformed line is reported, by line number, in a [*ConfigError];
+// values are never echoed, since they may be secrets.
 func WithDotenv(path string, lookup func(string) (string, bool)) (func(string) (string, bool), error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -426,7 +431,7 @@ func WithDotenv(path string, lookup func(string) (string, bool)) (func(string) (
 	if err != nil {
 		return nil, fmt.Errorf("fullauth: reading %s: %w", path, err)
 	}
-	vars, err := parseDotenv(path, data)
+	vars, err := parseDotenv(path, data, lookup)
 	if err != nil {
 		return nil, err
 	}
@@ -441,8 +446,9 @@ func WithDotenv(path string, lookup func(string) (string, bool)) (func(string) (
 	}, nil
 }
 
-// parseDotenv parses the content of a .env file; name labels the problems.
-func parseDotenv(name string, data []byte) (map[string]string, error) {
+// parseDotenv parses the content of a .env file; name labels the problems,
+// and env (which may be nil) is the environment that ${NAME} falls back on.
+func parseDotenv(name string, data []byte, env func(string) (string, bool)) (map[string]string, error) {
 	var problems []string
 	fail := func(line int, format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("%s line %d: ", name, line)+fmt.Sprintf(format, args...))
@@ -458,8 +464,10 @@ func parseDotenv(name string, data []byte) (map[string]string, error) {
 	}
 
 	vars := make(map[string]string)
+	set := func(key, value string) { vars[key] = interpolateDotenv(value, vars, env) }
 	// Line ends are read as Python's universal newlines read them.
 	src := strings.ReplaceAll(strings.TrimPrefix(string(data), "\ufeff"), "\r\n", "\n")
+	src = strings.ReplaceAll(src, "\r", "\n")
 	for pos, line := 0, 1; pos < len(src); line++ {
 		eol := strings.IndexByte(src[pos:], '\n')
 		if eol < 0 {
@@ -494,7 +502,7 @@ func parseDotenv(name string, data []byte) (map[string]string, error) {
 		value = strings.TrimLeft(value, " \t")
 
 		if value == "" || (value[0] != '\'' && value[0] != '"') {
-			vars[key] = unquotedDotenvValue(value)
+			set(key, unquotedDotenvValue(value))
 			continue
 		}
 
@@ -509,8 +517,8 @@ func parseDotenv(name string, data []byte) (map[string]string, error) {
 			if ch == '\n' {
 				line++
 			}
-			if quote == '"' && ch == '\\' && i+1 < len(src) {
-				if e, ok := dotenvEscape(src[i+1]); ok {
+			if ch == '\\' && i+1 < len(src) {
+				if e, ok := dotenvEscape(quote, src[i+1]); ok {
 					out.WriteByte(e)
 					i++
 					continue
@@ -535,7 +543,7 @@ func parseDotenv(name string, data []byte) (map[string]string, error) {
 			fail(line, "unexpected text after the closing quote")
 			continue
 		}
-		vars[key] = out.String()
+		set(key, out.String())
 	}
 	if len(problems) > 0 {
 		return nil, &ConfigError{Problems: problems}
@@ -556,9 +564,39 @@ func unquotedDotenvValue(v string) string {
 	return strings.TrimRight(v, " \t\r\f\v")
 }
 
-// dotenvEscape decodes the character after a backslash in a double-quoted
-// value, as python-dotenv does.
-func dotenvEscape(c byte) (byte, bool) {
+// dotenvVariable is python-dotenv's ${NAME} or ${NAME:-default}.
+var dotenvVariable = regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`)
+
+// interpolateDotenv replaces the variables in value as python-dotenv does:
+// by the value defined earlier in the file (vars, already interpolated),
+// else in env, else by the default or nothing.
+func interpolateDotenv(value string, vars map[string]string, env func(string) (string, bool)) string {
+	if !strings.Contains(value, "${") {
+		return value
+	}
+	return dotenvVariable.ReplaceAllStringFunc(value, func(m string) string {
+		sub := dotenvVariable.FindStringSubmatch(m)
+		if v, ok := vars[sub[1]]; ok {
+			return v
+		}
+		if env != nil {
+			if v, ok := env(sub[1]); ok {
+				return v
+			}
+		}
+		return sub[2]
+	})
+}
+
+// dotenvEscape decodes the character after a backslash in a value quoted
+// with quote, as python-dotenv does: in single quotes only \\ and \'.
+func dotenvEscape(quote, c byte) (byte, bool) {
+	if quote == '\'' {
+		if c == '\\' || c == '\'' {
+			return c, true
+		}
+		return 0, false
+	}
 	switch c {
 	case 'n':
 		return '\n', true

@@ -461,13 +461,21 @@ func TestDotenvParse(t *testing.T) {
 		{"unquoted comment", "A=value # comment\nB=val#ue\nC=x\t#tab comment\n", map[string]string{"A": "value", "B": "val#ue", "C": "x"}},
 		{"value starting with #", "A=#notacomment\nB= #also\n", map[string]string{"A": "#notacomment", "B": "#also"}},
 		{"equals in value", "A=b=c\n", map[string]string{"A": "b=c"}},
-		{"single quotes are literal", `A='a \n b\\ "c" # d'` + "\n", map[string]string{"A": `a \n b\\ "c" # d`}},
+		// Expected values below come from python-dotenv 1.2.2's dotenv_values.
+		{"single quotes: only \\\\ and \\' are escapes", `A='a \n b\\ "c" # d'` + "\n" + `B='it\'s'` + "\n",
+			map[string]string{"A": `a \n b\ "c" # d`, "B": "it's"}},
 		{"double quote escapes", `A="line1\nline2\t\"q\" \\ \'s\' \x"` + "\n", map[string]string{"A": "line1\nline2\t\"q\" \\ 's' \\x"}},
 		{"quoted keeps spaces and #", `A="  x # y  "` + "\n", map[string]string{"A": "  x # y  "}},
 		{"comment after quotes", `A="x" # comment` + "\n" + `B='y'   ` + "\n", map[string]string{"A": "x", "B": "y"}},
 		{"multi-line double quoted", "A=\"one\ntwo\"\nB=3\n", map[string]string{"A": "one\ntwo", "B": "3"}},
 		{"multi-line single quoted", "A='one\n\ntwo'\nB=3", map[string]string{"A": "one\n\ntwo", "B": "3"}},
 		{"CRLF line ends", "A=1\r\nB=\"x\"\r\nC='y'\r\n", map[string]string{"A": "1", "B": "x", "C": "y"}},
+		{"CR line ends", "A=x\rB=y\r", map[string]string{"A": "x", "B": "y"}},
+		{"variables", "A=x\nB=${A}y\nC='${A}'\nD=\"${A}\\n\"\nE=${NOPE:-def}\nG=$A\nH=${A:-}\nI=${}\nJ=\\${A}\nK=${A}${A}\n",
+			map[string]string{"A": "x", "B": "xy", "C": "x", "D": "x\n", "E": "def", "G": "$A", "H": "x", "I": "", "J": `\x`, "K": "xx"}},
+		{"variables see earlier lines only", "A=1\nB=${A}\nA=2\nC=${A}\nX=${Y}\nY=1\nS=${S}s\n",
+			map[string]string{"A": "2", "B": "1", "C": "2", "X": "", "Y": "1", "S": "s"}},
+		{"not variables", "A=${B:-${C}}\nB=${B:x}\n", map[string]string{"A": "${C}", "B": "${B:x}"}},
 		{"no final newline", "A=1\nB=2", map[string]string{"A": "1", "B": "2"}},
 		{"UTF-8 and BOM", "\ufeffNAME=héllo ✓\n", map[string]string{"NAME": "héllo ✓"}},
 		{"last definition wins", "A=1\nA=2\n", map[string]string{"A": "2"}},
@@ -477,7 +485,7 @@ func TestDotenvParse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseDotenv(".env", []byte(tc.content))
+			got, err := parseDotenv(".env", []byte(tc.content), nil)
 			if err != nil {
 				t.Fatalf("parseDotenv(%q) err = %v", tc.content, err)
 			}
@@ -505,7 +513,7 @@ func TestDotenvMalformed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			vars, err := parseDotenv(".env", []byte(tc.content))
+			vars, err := parseDotenv(".env", []byte(tc.content), nil)
 			if vars != nil {
 				t.Errorf("vars = %q, want nil on error", vars)
 			}
@@ -515,7 +523,7 @@ func TestDotenvMalformed(t *testing.T) {
 		})
 	}
 	// Values are never echoed: they may be secrets.
-	_, err := parseDotenv(".env", []byte("FULLAUTH_SECRET_KEY=\"hunter2hunter2\" trailing\n"))
+	_, err := parseDotenv(".env", []byte("FULLAUTH_SECRET_KEY=\"hunter2hunter2\" trailing\n"), nil)
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("err = %v, want an error that does not show the value", err)
 	}
@@ -524,11 +532,14 @@ func TestDotenvMalformed(t *testing.T) {
 func TestDotenvLookup(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, ".env")
-	content := "FULLAUTH_ALGORITHM=HS384\nFULLAUTH_ACCESS_TOKEN_EXPIRE_MINUTES=10\nFULLAUTH_SECRET_KEY='" + envTestSecret + "'\n"
+	content := "FULLAUTH_ALGORITHM=HS384\nFULLAUTH_ACCESS_TOKEN_EXPIRE_MINUTES=10\nFULLAUTH_SECRET_KEY='" + envTestSecret + "'\n" +
+		// As python-dotenv does: a variable falls back on the process, but
+		// a definition earlier in the file wins over the process's.
+		"FULLAUTH_REDIS_URL=redis://:${REDIS_PASSWORD}@cache:6379/0\nFULLAUTH_ALGORITHM_TOO=${FULLAUTH_ALGORITHM}\n"
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	process := map[string]string{"FULLAUTH_ALGORITHM": "HS512", "FULLAUTH_LOGIN_FIELD": ""}
+	process := map[string]string{"FULLAUTH_ALGORITHM": "HS512", "FULLAUTH_LOGIN_FIELD": "", "REDIS_PASSWORD": "pw"}
 	lookup, err := WithDotenv(path, func(k string) (string, bool) { v, ok := process[k]; return v, ok })
 	if err != nil {
 		t.Fatalf("WithDotenv err = %v", err)
@@ -542,6 +553,8 @@ func TestDotenvLookup(t *testing.T) {
 		{"FULLAUTH_LOGIN_FIELD", "", true},                   // set empty in the process still wins
 		{"FULLAUTH_SECRET_KEY", envTestSecret, true},
 		{"FULLAUTH_MISSING", "", false},
+		{"FULLAUTH_REDIS_URL", "redis://:pw@cache:6379/0", true},
+		{"FULLAUTH_ALGORITHM_TOO", "HS384", true},
 	} {
 		if got, ok := lookup(tc.key); got != tc.want || ok != tc.ok {
 			t.Errorf("lookup(%q) = %q, %v; want %q, %v", tc.key, got, ok, tc.want, tc.ok)
@@ -647,7 +660,7 @@ func FuzzDotenv(f *testing.F) {
 	f.Add([]byte("A=\"multi\nline\"\n#x\n"))
 	f.Add([]byte("=\nB\n'C'=1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		vars, err := parseDotenv(".env", data)
+		vars, err := parseDotenv(".env", data, nil)
 		if err != nil {
 			for _, p := range configProblems(t, err) {
 				if !strings.HasPrefix(p, ".env line ") {
@@ -661,9 +674,12 @@ func FuzzDotenv(f *testing.F) {
 			if !validDotenvKey(k) || !utf8.ValidString(v) {
 				t.Fatalf("parsed key %q value %q", k, v)
 			}
+			if strings.Contains(v, "${") {
+				return // no quoting keeps "${" from being read as a variable again
+			}
 			b.WriteString(k + "=\"" + dotenvQuote(v) + "\"\n")
 		}
-		again, err := parseDotenv(".env", []byte(b.String()))
+		again, err := parseDotenv(".env", []byte(b.String()), nil)
 		if err != nil {
 			t.Fatalf("re-parsing %q: %v", b.String(), err)
 		}

@@ -43,24 +43,27 @@ func openSharedState(cfg fullauth.Config) (*sharedState, error) {
 	}
 	b := resolved.Backends
 	// A feature that is off keeps no state, so its backend setting does
-	// not count (§24.16): it neither needs Redis nor gets a client.
-	on := func(enabled bool, backend string) string {
-		if !enabled {
-			return "memory"
-		}
-		return backend
+	// not count (§24.16): it neither needs Redis nor decides the layout.
+	features := []struct {
+		on      bool
+		backend *string
+	}{
+		{!resolved.DisableBlacklist, &b.Blacklist},
+		{!resolved.DisableLockout, &b.Lockout},
+		{!resolved.DisableRateLimit, &b.RateLimit},
+		{resolved.Passkeys.Enabled, &b.PasskeyChallenge},
 	}
-	b.Blacklist = on(!resolved.DisableBlacklist, b.Blacklist)
-	b.Lockout = on(!resolved.DisableLockout, b.Lockout)
-	b.RateLimit = on(!resolved.DisableRateLimit, b.RateLimit)
-	b.PasskeyChallenge = on(resolved.Passkeys.Enabled, b.PasskeyChallenge)
-	anyRedis := false
-	for _, f := range []string{b.Blacklist, b.Lockout, b.RateLimit, b.PasskeyChallenge} {
-		anyRedis = anyRedis || f == "redis"
+	used := map[string]bool{}
+	for _, f := range features {
+		if !f.on {
+			*f.backend = "memory"
+			continue
+		}
+		used[*f.backend] = true
 	}
 	st := &sharedState{}
 	memory := fullauth.KV(fullauth.NewMemoryKV())
-	if !anyRedis {
+	if !used["redis"] {
 		st.kv = memory
 		return st, nil
 	}
@@ -71,15 +74,15 @@ func openSharedState(cfg fullauth.Config) (*sharedState, error) {
 	}
 	st.redis = client
 	shared := fullauth.KV(rediskv.New(client, ""))
+	if len(used) == 1 { // every feature that is on keeps its state in Redis
+		st.kv = shared
+		return st, nil
+	}
 	pick := func(backend string) fullauth.KV {
 		if backend == "redis" {
 			return shared
 		}
 		return memory
-	}
-	if b.Blacklist == b.Lockout && b.Lockout == b.RateLimit && b.RateLimit == b.PasskeyChallenge {
-		st.kv = shared
-		return st, nil
 	}
 	st.kv = &routedKV{
 		blacklist: pick(b.Blacklist),
@@ -99,7 +102,11 @@ type routedKV struct {
 
 func (r *routedKV) route(key string) fullauth.KV {
 	switch {
-	case strings.HasPrefix(key, "blacklist:"), strings.HasPrefix(key, "revoked-"), strings.HasPrefix(key, "used-token:"):
+	// The user cache's generations travel with the revocation state: the
+	// per-request check reads both in one round trip, and every instance
+	// that shares revocations must see them.
+	case strings.HasPrefix(key, "blacklist:"), strings.HasPrefix(key, "revoked-"), strings.HasPrefix(key, "used-token:"),
+		strings.HasPrefix(key, "user-gen:"):
 		return r.blacklist
 	case strings.HasPrefix(key, "lockout:"):
 		return r.lockout

@@ -139,7 +139,9 @@ func (h *Handler) roleBody(w http.ResponseWriter, r *http.Request) (userID, role
 	if err != nil {
 		return "", "", err
 	}
-	userID, role = b.str("user_id"), b.str("role")
+	// user_id is typed as a UUID whatever the store's keys are (§3.4), and
+	// answers carry it in canonical form.
+	userID, role = b.uuidField("user_id"), b.str("role")
 	return userID, role, b.err()
 }
 

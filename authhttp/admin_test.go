@@ -40,8 +40,34 @@ func TestAdminRoleRoutes(t *testing.T) {
 	x.want(x.do("POST", "/admin/assign-role", user, body), 403, "Not enough permissions")
 	x.want(x.do("POST", "/admin/assign-role", root, body), 200, "Role 'editor' assigned to user "+userID+".")
 	x.want(x.do("POST", "/admin/assign-role", root, body), 200, "Role 'editor' assigned to user "+userID+".")
-	x.want(x.do("POST", "/admin/assign-role", root, `{"user_id":"no-such-user","role":"editor"}`), 404, "User not found")
+	const absent = "01a21c2c-e510-7000-8000-000000000001"
+	x.want(x.do("POST", "/admin/assign-role", root, `{"user_id":"`+absent+`","role":"editor"}`), 404, "User not found")
 	x.want(x.do("POST", "/admin/assign-role", root, `{"user_id":"`+userID+`"}`), 422, nil)
+	// Other spellings of the id are the same user, named canonically.
+	for _, spelling := range []string{strings.ToUpper(userID), strings.ReplaceAll(userID, "-", ""), "{" + userID + "}", "urn:uuid:" + userID} {
+		x.want(x.do("POST", "/admin/assign-role", root, `{"user_id":"`+spelling+`","role":"editor"}`), 200, "Role 'editor' assigned to user "+userID+".")
+	}
+	// user_id is a UUID whatever the store's keys are (CONTRACT §3.4); the
+	// messages are pydantic's, checked against pydantic 2 in session 3.
+	for _, tc := range []struct{ raw, typ, msg string }{
+		{`"42"`, "uuid_parsing", "Input should be a valid UUID, invalid length: expected length 32 for simple format, found 2"},
+		{`"nope"`, "uuid_parsing", "Input should be a valid UUID, invalid character: found `n` at 1"},
+		{`"01a21c2c-e5107000-8000-000000000001"`, "uuid_parsing", "Input should be a valid UUID, invalid group count: expected 5, found 4"},
+		{`"01a21c2c-e510-7000-8000-0000000000011"`, "uuid_parsing", "Input should be a valid UUID, invalid group length in group 4: expected 12, found 13"},
+		{`"01a21c2c-e510-7000-8000-00000000000g"`, "uuid_parsing", "Input should be a valid UUID, invalid character: found `g` at 36"},
+		{`"01a21c2ce510700080000000000000001"`, "uuid_parsing", "Input should be a valid UUID, invalid length: expected length 32 for simple format, found 33"},
+		{`42`, "uuid_type", "UUID input should be a string, bytes or UUID object"},
+		{`null`, "uuid_type", "UUID input should be a string, bytes or UUID object"},
+	} {
+		for _, route := range []string{"/admin/assign-role", "/admin/remove-role"} {
+			r := x.do("POST", route, root, `{"user_id":`+tc.raw+`,"role":"editor"}`)
+			x.want(r, 422, nil)
+			first := r.detail(t).([]any)[0].(map[string]any)
+			if first["type"] != tc.typ || first["msg"] != tc.msg || !slices.Equal(first["loc"].([]any), []any{"body", "user_id"}) {
+				t.Errorf("%s with user_id %s: first error %v, want type %q msg %q at body.user_id", route, tc.raw, first, tc.typ, tc.msg)
+			}
+		}
+	}
 
 	r := x.do("GET", "/me", user, "")
 	x.want(r, 200, nil)
@@ -63,7 +89,7 @@ func TestAdminRoleRoutes(t *testing.T) {
 	x.want(x.do("POST", "/admin/remove-permission", root, `{"role":"editor","permission":"posts:write"}`), 200, "Permission 'posts:write' removed from role 'editor'.")
 	x.want(x.do("POST", "/admin/remove-permission", root, `{"role":"ghost","permission":"none"}`), 200, "Permission 'none' removed from role 'ghost'.")
 	x.want(x.do("POST", "/admin/remove-role", root, body), 200, "Role 'editor' removed from user "+userID+".")
-	x.want(x.do("POST", "/admin/remove-role", root, `{"user_id":"no-such-user","role":"x"}`), 200, "Role 'x' removed from user no-such-user.")
+	x.want(x.do("POST", "/admin/remove-role", root, `{"user_id":"01A21C2C-E510-7000-8000-000000000001","role":"x"}`), 200, "Role 'x' removed from user 01a21c2c-e510-7000-8000-000000000001.")
 }
 
 func TestAdminUserRoutes(t *testing.T) {

@@ -350,6 +350,16 @@ func TestAPIProfile(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { x.want(x.do("PATCH", "/me", access, tc.body), tc.status, tc.detail) })
 	}
+	// The framework's type error on a known field wins over the handler's
+	// unknown-fields check (CONTRACT §3.2): a list, not a string.
+	for _, body := range []string{`{"display_name":5,"foo":1}`, `{"display_name":5}`} {
+		r := x.do("PATCH", "/me", access, body)
+		x.want(r, 422, nil)
+		list, ok := r.detail(t).([]any)
+		if !ok || len(list) != 1 || list[0].(map[string]any)["type"] != "string_type" {
+			t.Errorf("PATCH /me %s detail = %s, want one string_type error", body, r.body)
+		}
+	}
 	r := x.do("PATCH", "/me", access, `{"display_name":"Prof","is_superuser":true}`)
 	x.want(r, 200, nil)
 	if m := r.json(t); m["display_name"] != "Prof" || m["is_superuser"] != false {

@@ -669,7 +669,7 @@ func schemas(cfg fullauth.Config) map[string]any {
 			"new_password":     str,
 		}),
 		"RoleAssignment": object("RoleAssignment", "", []string{"user_id", "role"}, map[string]any{
-			"user_id": str,
+			"user_id": map[string]any{"type": "string", "format": "uuid"},
 			"role":    map[string]any{"type": "string", "description": "1 to 100 characters."},
 		}),
 		"PermissionAssignment": object("PermissionAssignment", "", []string{"role", "permission"}, map[string]any{

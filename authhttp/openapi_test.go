@@ -500,7 +500,8 @@ func TestOpenAPIMatchesLiveResponses(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.do("POST", "/admin/assign-role", access, role, 200, true)
-	c.do("POST", "/admin/assign-role", access, `{"user_id":"nobody","role":"editor"}`, 404, true)
+	c.do("POST", "/admin/assign-role", access, `{"user_id":"01a21c2c-e510-7000-8000-000000000001","role":"editor"}`, 404, true)
+	c.do("POST", "/admin/assign-role", access, `{"user_id":"nobody","role":"editor"}`, 422, true)
 	c.do("POST", "/admin/assign-role", access, `{"user_id":"`+userID+`","role":""}`, 422, true)
 	c.do("POST", "/admin/assign-role", access, `{"user_id":"`+userID+`"}`, 422, false)
 	c.do("POST", "/admin/remove-role", access, role, 200, true)

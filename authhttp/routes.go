@@ -252,13 +252,8 @@ func (h *Handler) updateMe(w http.ResponseWriter, r *http.Request) error {
 			left++
 		}
 	}
-	if left == 0 {
-		return fullauth.ErrNoFieldsToUpdate
-	}
-	if len(unknown) > 0 {
-		slices.Sort(unknown)
-		return &unknownFieldsError{"Unknown fields: " + strings.Join(unknown, ", ")}
-	}
+	// The framework's type errors on known fields come first (§3.2), then
+	// the handler's own checks.
 	var upd fullauth.ProfileUpdate
 	if name, present := b.optStr("display_name", false); present {
 		if name == nil {
@@ -268,6 +263,13 @@ func (h *Handler) updateMe(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := b.err(); err != nil {
 		return err
+	}
+	if left == 0 {
+		return fullauth.ErrNoFieldsToUpdate
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return &unknownFieldsError{"Unknown fields: " + strings.Join(unknown, ", ")}
 	}
 	u, err := h.auth.UpdateProfile(r.Context(), fullauth.UserFrom(r.Context()).ID, upd)
 	if err != nil {

@@ -60,6 +60,14 @@ func (a *Auth) Refresh(ctx context.Context, raw string, client ClientInfo) (*Tok
 		return a.pair(access, raw, row.FamilyID), nil
 	}
 
+	// The access token first: once the rotation is stored, the presented
+	// token is used up, so a failure after it (a custom-claims hook, say)
+	// would leave the client with neither token, and its retry would read
+	// as a replay.
+	access, err := a.mintAccess(ctx, u, row.FamilyID, now)
+	if err != nil {
+		return nil, err
+	}
 	successor := a.successorClaims(hash, c, now.Unix())
 	next, err := a.signer.Sign(successor)
 	if err != nil {
@@ -75,10 +83,6 @@ func (a *Auth) Refresh(ctx context.Context, raw string, client ClientInfo) (*Tok
 	case errors.Is(err, ErrNotFound):
 		return nil, ErrInvalidToken
 	case err != nil:
-		return nil, err
-	}
-	access, err := a.mintAccess(ctx, u, row.FamilyID, now)
-	if err != nil {
 		return nil, err
 	}
 	return a.pair(access, next, row.FamilyID), nil
@@ -111,7 +115,12 @@ func (a *Auth) graceSuccessor(ctx context.Context, hash string, c *token.Claims,
 			if digest(next) != r.Hash {
 				continue
 			}
-			if !r.Revoked && now.Sub(r.CreatedAt) <= grace {
+			// r.CreatedAt is the successor's iat, a whole second: the
+			// rotation happened up to a second after it. Measured from
+			// the end of that second, the window is never shorter than
+			// grace (at most a second longer), so a retry inside it is
+			// never taken for a replay.
+			if !r.Revoked && now.Sub(r.CreatedAt) <= grace+time.Second {
 				return next, nil
 			}
 			break

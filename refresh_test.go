@@ -118,7 +118,9 @@ func TestRefreshReplayAfterGraceRevokesSession(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(11 * time.Second) // past the default 10 s grace
+		// Past the default 10 s grace, which is counted from the end of the
+		// rotation's second (the fake clock starts on a whole second).
+		time.Sleep(11*time.Second + time.Millisecond)
 		_, err = e.auth.Refresh(t.Context(), first.RefreshToken, client)
 		wantErr(t, "replay after the grace window", err, fullauth.ErrTokenReused)
 		if n := countLines(e.logs.String(), "Refresh token reuse detected"); n != 1 {
@@ -240,4 +242,61 @@ func TestCustomClaimsReservedKeys(t *testing.T) {
 	if errors.Is(err, fullauth.ErrInvalidCredentials) {
 		t.Error("a misconfigured claims callback must not look like bad credentials")
 	}
+}
+
+// The grace window is never shorter than configured: the successor's times
+// are whole seconds, and a rotation late in a second must not lose most of
+// that second from the window.
+func TestRefreshGraceCountsFromTheRotation(t *testing.T) {
+	for _, grace := range []time.Duration{time.Second, 10 * time.Second} {
+		t.Run(grace.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newEnv(t, func(c *fullauth.Config) { c.RefreshReuseGrace = grace })
+				e.mustRegister(t, "gus@example.com")
+				first := e.mustLogin(t, "gus@example.com")
+				time.Sleep(900 * time.Millisecond) // the rotation comes late in its second
+				next, err := e.auth.Refresh(t.Context(), first.RefreshToken, client)
+				if err != nil {
+					t.Fatal(err)
+				}
+				time.Sleep(grace - 100*time.Millisecond) // still inside the window
+				again, err := e.auth.Refresh(t.Context(), first.RefreshToken, client)
+				if err != nil {
+					t.Fatalf("a retry %v after the rotation, inside the %v grace: %v", grace-100*time.Millisecond, grace, err)
+				}
+				if again.RefreshToken != next.RefreshToken {
+					t.Error("the retry inside the grace window got another successor")
+				}
+			})
+		})
+	}
+}
+
+// A refresh that fails before it hands out tokens does not use the
+// presented token up: the client's retry succeeds.
+func TestRefreshFailureKeepsTheToken(t *testing.T) {
+	fail := true
+	e := newEnv(t, func(c *fullauth.Config) {
+		c.RefreshReuseGrace = -1 // no grace window to hide a burnt token
+		c.TokenClaims = func(context.Context, *fullauth.User) (map[string]any, error) {
+			if fail {
+				return nil, errors.New("claims service down")
+			}
+			return nil, nil
+		}
+	})
+	e.mustRegister(t, "flo@example.com")
+	fail = false
+	first := e.mustLogin(t, "flo@example.com")
+	fail = true
+	if _, err := e.auth.Refresh(t.Context(), first.RefreshToken, client); err == nil {
+		t.Fatal("Refresh with the claims hook failing err = nil, want its error")
+	}
+	fail = false
+	next, err := e.auth.Refresh(t.Context(), first.RefreshToken, client)
+	if err != nil {
+		t.Fatalf("the retry after the failure: %v", err)
+	}
+	e.mustAuthenticate(t, next.AccessToken)
+	e.mustAuthenticate(t, first.AccessToken) // the session was not revoked
 }

@@ -2,6 +2,7 @@ package fullauth
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -61,6 +62,13 @@ func (a *Auth) EndOtherSessions(ctx context.Context, userID, keep string) (int, 
 	if a.sessions == nil {
 		return 0, ErrUnsupported
 	}
+	// The count is of sessions as GET /sessions lists them: families with
+	// a live row. The store also revokes rows of families whose tokens had
+	// all expired, which were no session any more.
+	live, err := a.sessions.Sessions(ctx, userID, time.Now())
+	if err != nil {
+		return 0, err
+	}
 	families, err := a.sessions.EndOtherSessions(ctx, userID, keep)
 	if err != nil {
 		return 0, err
@@ -68,6 +76,12 @@ func (a *Auth) EndOtherSessions(ctx context.Context, userID, keep string) (int, 
 	if err := a.revokeFamilies(ctx, families); err != nil {
 		return 0, err
 	}
-	a.logs.named("sessions").InfoContext(ctx, "Other sessions revoked", "user_id", userID, "count", len(families))
-	return len(families), nil
+	ended := 0
+	for _, s := range live {
+		if slices.Contains(families, s.FamilyID) {
+			ended++
+		}
+	}
+	a.logs.named("sessions").InfoContext(ctx, "Other sessions revoked", "user_id", userID, "count", ended)
+	return ended, nil
 }

@@ -2,6 +2,8 @@ package fullauth_test
 
 import (
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/fullauth/fullauth"
 )
@@ -100,4 +102,33 @@ func TestAdminSetActiveAndDelete(t *testing.T) {
 	wantErr(t, "AdminDeleteUser of a deleted user", e.auth.AdminDeleteUser(ctx, admin, u.ID), fullauth.ErrNotFound)
 	_, err = e.auth.SetActive(ctx, admin, u.ID, true)
 	wantErr(t, "SetActive of a deleted user", err, fullauth.ErrNotFound)
+}
+
+// "Sign out other sessions" counts sessions as the list shows them: a
+// family whose refresh tokens have all expired is no session any more,
+// though the store revokes its rows too (CONTRACT §24.13).
+func TestEndOtherSessionsCountsLiveSessions(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, func(c *fullauth.Config) { c.RefreshTokenTTL = time.Hour })
+		u := e.mustRegister(t, "eli@example.com")
+		e.mustLogin(t, "eli@example.com")
+		e.mustLogin(t, "eli@example.com")
+		time.Sleep(2 * time.Hour) // both expire
+		e.mustLogin(t, "eli@example.com")
+		current := e.mustLogin(t, "eli@example.com")
+		listed, err := e.auth.Sessions(t.Context(), u.ID, current.FamilyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(listed) != 2 {
+			t.Fatalf("Sessions lists %d, want 2 (the two live ones)", len(listed))
+		}
+		n, err := e.auth.EndOtherSessions(t.Context(), u.ID, current.FamilyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("EndOtherSessions = %d, want 1: the one other live session, not the expired ones", n)
+		}
+	})
 }

@@ -11,6 +11,25 @@ import (
 	"github.com/fullauth/fullauth/password"
 )
 
+// newFlowAuth builds an Auth on s for the flow tests of this file: cheap
+// hashing, no logs, and mod applied to the config.
+func newFlowAuth(t *testing.T, s fullauth.Store, mod func(*fullauth.Config)) *fullauth.Auth {
+	t.Helper()
+	cfg := fullauth.Config{
+		SecretKey: []byte("sqlstore-lookalike-secret-0123456789"),
+		Argon2:    password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
+		Logger:    slog.New(slog.DiscardHandler),
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	a, err := fullauth.New(s, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 // Addresses that MySQL's default collation (utf8mb4_unicode_ci) finds equal
 // to another account's, though they normalise differently, must not reach
 // that account: not with its password, not with its reset link, and not
@@ -21,19 +40,13 @@ func TestLookalikeEmailsAreOtherAccounts(t *testing.T) {
 	forEach(t, func(t *testing.T, b backend) {
 		s, _ := b.newStore(t)
 		var resets []string
-		a, err := fullauth.New(s, fullauth.Config{
-			SecretKey:        []byte("sqlstore-lookalike-secret-0123456789"),
-			Argon2:           password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
-			MaxLoginAttempts: 3,
-			Logger:           slog.New(slog.DiscardHandler),
-			Hooks: fullauth.Hooks{SendPasswordResetEmail: func(_ context.Context, to, _ string) error {
+		a := newFlowAuth(t, s, func(c *fullauth.Config) {
+			c.MaxLoginAttempts = 3
+			c.Hooks.SendPasswordResetEmail = func(_ context.Context, to, _ string) error {
 				resets = append(resets, to)
 				return nil
-			}},
+			}
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if _, err := a.Register(t.Context(), email, pw); err != nil {
 			t.Fatal(err)
 		}
@@ -68,14 +81,7 @@ func TestRoleNamesWithSurroundingSpace(t *testing.T) {
 	admin := &fullauth.User{ID: "admin"}
 	forEach(t, func(t *testing.T, b backend) {
 		s, _ := b.newStore(t)
-		a, err := fullauth.New(s, fullauth.Config{
-			SecretKey: []byte("sqlstore-lookalike-secret-0123456789"),
-			Argon2:    password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
-			Logger:    slog.New(slog.DiscardHandler),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := newFlowAuth(t, s, nil)
 		u, err := a.Register(t.Context(), "ren@example.com", "correct-horse-battery")
 		if err != nil {
 			t.Fatal(err)
@@ -109,18 +115,12 @@ func TestChangesThroughAnotherSpellingOfTheID(t *testing.T) {
 	forEach(t, func(t *testing.T, b backend) {
 		s, _ := b.newStore(t)
 		var resets []string
-		a, err := fullauth.New(s, fullauth.Config{
-			SecretKey: []byte("sqlstore-lookalike-secret-0123456789"),
-			Argon2:    password.Argon2Params{Time: 1, MemoryKiB: 64, Threads: 1},
-			Logger:    slog.New(slog.DiscardHandler),
-			Hooks: fullauth.Hooks{SendPasswordResetEmail: func(_ context.Context, _, tok string) error {
+		a := newFlowAuth(t, s, func(c *fullauth.Config) {
+			c.Hooks.SendPasswordResetEmail = func(_ context.Context, _, tok string) error {
 				resets = append(resets, tok)
 				return nil
-			}},
+			}
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		u, err := a.Register(t.Context(), "ida@example.com", "correct-horse-battery")
 		if err != nil {
 			t.Fatal(err)

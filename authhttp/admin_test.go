@@ -227,15 +227,6 @@ func TestOptionalRoutesFollowTheStore(t *testing.T) {
 	}
 }
 
-func mustAuth(t *testing.T) *fullauth.Auth {
-	t.Helper()
-	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("authhttp-test-secret-0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
 func TestRequireRoleAndPermission(t *testing.T) {
 	x, root, user, userID := adminAPI(t)
 	h := authhttp.New(x.auth, authhttp.Options{})

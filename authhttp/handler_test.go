@@ -546,10 +546,7 @@ func TestClientGoneIs499(t *testing.T) {
 // (the status-recording writer must not hide the limit from net/http).
 func TestBodyLimitClosesTheConnection(t *testing.T) {
 	for _, observed := range []bool{false, true} {
-		a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("authhttp-test-secret-0123456789abcdef")})
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := mustAuth(t)
 		var opts authhttp.Options
 		if observed {
 			opts.Observe = func(string, int, time.Duration) {}

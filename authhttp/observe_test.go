@@ -7,16 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fullauth/fullauth"
 	"github.com/fullauth/fullauth/authhttp"
-	"github.com/fullauth/fullauth/memstore"
 )
 
 func TestObserveSeesEveryAnswer(t *testing.T) {
-	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("observe-test-secret-0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustAuth(t)
 	type seen struct {
 		pattern string
 		status  int
@@ -50,10 +45,7 @@ func TestObserveSeesEveryAnswer(t *testing.T) {
 }
 
 func TestUnroutedRequestsGetJSON(t *testing.T) {
-	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("observe-test-secret-0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustAuth(t)
 	h := authhttp.New(a, authhttp.Options{})
 	tests := []struct {
 		method, path string

@@ -140,10 +140,7 @@ func equalHeaders(a, b http.Header) bool {
 
 // "/authx" is not under "/auth"; http.StripPrefix would pass it on as "x".
 func TestPrefixIsAPathPrefix(t *testing.T) {
-	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("prefix-test-secret-0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustAuth(t)
 	h := authhttp.New(a, authhttp.Options{Prefix: prefix})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("POST", prefix+"login", strings.NewReader(`{}`)))
@@ -153,10 +150,7 @@ func TestPrefixIsAPathPrefix(t *testing.T) {
 }
 
 func TestPrefixMustBeAPath(t *testing.T) {
-	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("prefix-test-secret-0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustAuth(t)
 	for _, p := range []string{"api", "/api/", "/"} {
 		func() {
 			defer func() {
@@ -172,10 +166,7 @@ func TestPrefixMustBeAPath(t *testing.T) {
 // Escaped paths are matched segment by segment, as the mux does: an
 // escaped slash does not separate segments.
 func TestEscapedPaths(t *testing.T) {
-	a, err := fullauth.New(memstore.New(), fullauth.Config{SecretKey: []byte("prefix-test-secret-0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := mustAuth(t)
 	h := authhttp.New(a, authhttp.Options{})
 	tests := []struct {
 		method, target string

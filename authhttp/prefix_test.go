@@ -2,6 +2,7 @@ package authhttp_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -116,7 +117,7 @@ func TestPrefixActsAsStripPrefix(t *testing.T) {
 			if got.Code != want.Code || got.Body.String() != want.Body.String() {
 				t.Errorf("%s = %d %s, want %d %s", name, got.Code, got.Body, want.Code, want.Body)
 			}
-			if g, w := got.Header(), want.Header(); !equalHeaders(g, w) {
+			if g, w := got.Header(), want.Header(); !maps.EqualFunc(g, w, slices.Equal) {
 				t.Errorf("%s headers = %v, want %v", name, g, w)
 			}
 			if !slices.Equal(gotObserved, wantObserved) {
@@ -124,18 +125,6 @@ func TestPrefixActsAsStripPrefix(t *testing.T) {
 			}
 		}
 	}
-}
-
-func equalHeaders(a, b http.Header) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !slices.Equal(v, b[k]) {
-			return false
-		}
-	}
-	return true
 }
 
 // "/authx" is not under "/auth"; http.StripPrefix would pass it on as "x".

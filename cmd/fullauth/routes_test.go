@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -79,7 +80,7 @@ func TestAPIRoutingMatchesMux(t *testing.T) {
 		if g.Code != w.Code || g.Body.String() != w.Body.String() {
 			t.Errorf("%s = %d %s, want %d %s", name, g.Code, g.Body, w.Code, w.Body)
 		}
-		if !equalHeaders(g.Header(), w.Header()) {
+		if !maps.EqualFunc(g.Header(), w.Header(), slices.Equal) {
 			t.Errorf("%s headers = %v, want %v", name, g.Header(), w.Header())
 		}
 	}
@@ -106,16 +107,4 @@ func TestNonPathTargets(t *testing.T) {
 			t.Errorf("%s = %d %q %v, want 400 {\"detail\":\"Bad Request\"} as JSON with the security headers", line, rec.Code, rec.Body, rec.Header())
 		}
 	}
-}
-
-func equalHeaders(a, b http.Header) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if !slices.Equal(v, b[k]) {
-			return false
-		}
-	}
-	return true
 }

@@ -11,15 +11,15 @@ import (
 // returns the canonical lowercase hyphenated text, or "" after recording
 // pydantic's error.
 func (b *body) uuidField(name string) string {
-	raw, present := b.fields[name]
-	if !present {
+	if _, present := b.fields[name]; !present {
 		b.errs = append(b.errs, fieldError{Type: "missing", Loc: []any{"body", name}, Msg: "Field required", Input: b.whole})
 		return ""
 	}
-	s, ok := b.value(name).(string)
-	if !ok || len(raw) == 0 {
+	v := b.value(name)
+	s, ok := v.(string)
+	if !ok {
 		b.errs = append(b.errs, fieldError{Type: "uuid_type", Loc: []any{"body", name},
-			Msg: "UUID input should be a string, bytes or UUID object", Input: b.value(name)})
+			Msg: "UUID input should be a string, bytes or UUID object", Input: v})
 		return ""
 	}
 	canonical, problem := parseUUID(s)

@@ -298,15 +298,24 @@ func (a *Auth) readRevocation(ctx context.Context, c *token.Claims, keys []strin
 		a.logs.named("tokens").WarnContext(ctx, "Revoked token used", "jti", c.ID, "sub", c.Subject)
 		return nil, ErrInvalidToken
 	}
-	if v := vals[1]; v != nil {
-		if before, err := strconv.ParseInt(string(v), 10, 64); err == nil && c.IssuedAt < before {
-			return nil, ErrInvalidToken
-		}
+	if before, ok := voidSecond(vals[1]); ok && c.IssuedAt < before {
+		return nil, ErrInvalidToken
 	}
 	if len(keys) == 4 {
 		gen = vals[3]
 	}
 	return gen, nil
+}
+
+// voidSecond reads a keyUserVoid value: the Unix second of the user's last
+// revokeUser. Access tokens issued before it are void, reset tokens issued
+// in it too. ok is false when there is no (readable) mark.
+func voidSecond(v []byte) (second int64, ok bool) {
+	if v == nil {
+		return 0, false
+	}
+	second, err := strconv.ParseInt(string(v), 10, 64)
+	return second, err == nil
 }
 
 // revocationKeys appends to dst the keys checkRevoked reads: the token,

@@ -3,7 +3,6 @@ package fullauth
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	"github.com/fullauth/fullauth/token"
 )
@@ -154,11 +153,9 @@ func (a *Auth) checkResetNotVoid(ctx context.Context, c *token.Claims) error {
 	if err != nil {
 		return unavailable("reset token check", err)
 	}
-	if v := vals[0]; v != nil {
-		if before, err := strconv.ParseInt(string(v), 10, 64); err == nil && c.IssuedAt <= before {
-			a.logs.named("password_reset").WarnContext(ctx, "Reset token issued before the password last changed", "sub", c.Subject)
-			return ErrInvalidToken
-		}
+	if second, ok := voidSecond(vals[0]); ok && c.IssuedAt <= second {
+		a.logs.named("password_reset").WarnContext(ctx, "Reset token issued before the password last changed", "sub", c.Subject)
+		return ErrInvalidToken
 	}
 	return nil
 }
